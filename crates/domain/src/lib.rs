@@ -1,0 +1,20 @@
+//! Pure types and rules of Switchboard. Nothing here does I/O: the store, channels, agent,
+//! billing and server crates build on these types.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod ids;
+pub mod lang;
+pub mod message;
+pub mod money;
+pub mod phone;
+pub mod rating;
+pub mod role;
+pub mod time;
+
+pub use ids::*;
+pub use lang::Language;
+pub use money::{Currency, Money};
+
+pub use phone::PhoneE164;
+pub use role::Role;

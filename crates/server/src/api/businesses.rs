@@ -1,0 +1,243 @@
+//! `/api/v1/businesses`: the platform admin creates, lists and updates businesses (including
+//! feature flags); a business's own credentials see and edit only that business.
+use std::collections::BTreeMap;
+
+use axum::{extract::State, http::StatusCode};
+use serde::Deserialize;
+use switchboard_domain::{BusinessId, Language, Role};
+use switchboard_store::{
+    audit::AuditRecord,
+    businesses::{Business, BusinessUpdate, NewBusiness, is_known_feature},
+};
+
+use crate::{
+    api::pagination::{Page, PageQuery},
+    app::AppState,
+    auth::{Auth, PlatformAdmin, Principal},
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::{AppJson, AppPath, AppQuery},
+    ops::request_id::current_request_id,
+};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBusiness {
+    pub name: String,
+    /// URL-safe short name (lower-case letters, digits, `-`); derived from the name if absent.
+    pub slug: Option<String>,
+    /// IANA time zone, e.g. `America/New_York` (default `UTC`).
+    pub time_zone: Option<String>,
+    pub default_language: Option<Language>,
+    /// Feature flags to set; the rest take their defaults.
+    #[serde(default)]
+    pub features: BTreeMap<String, bool>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBusiness {
+    pub name: Option<String>,
+    pub time_zone: Option<String>,
+    pub default_language: Option<Language>,
+    /// Platform admin only.
+    #[serde(default)]
+    pub features: BTreeMap<String, bool>,
+    /// Top-level settings keys to replace.
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+pub fn validate_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::validation("name must be 1 to 200 characters"));
+    }
+    Ok(name.to_string())
+}
+
+pub fn validate_time_zone(tz: &str) -> ApiResult<String> {
+    tz.parse::<chrono_tz::Tz>()
+        .map(|t| t.name().to_string())
+        .map_err(|_| ApiError::validation(format!("`{tz}` is not an IANA time zone")))
+}
+
+fn validate_features(features: &BTreeMap<String, bool>) -> ApiResult<()> {
+    match features.keys().find(|k| !is_known_feature(k)) {
+        Some(k) => Err(ApiError::validation(format!("unknown feature `{k}`"))),
+        None => Ok(()),
+    }
+}
+
+/// Lower-case letters, digits and single dashes.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(64).collect()
+}
+
+fn validate_slug(slug: &str) -> ApiResult<String> {
+    let ok = (2..=64).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(slug.to_string())
+    } else {
+        Err(ApiError::validation(
+            "slug must be 2 to 64 lower-case letters, digits or dashes",
+        ))
+    }
+}
+
+/// List businesses: all for the platform admin, only its own for a business.
+#[utoipa::path(get, path = "/api/v1/businesses", tag = "businesses", params(PageQuery),
+    responses((status = 200, body = Page<Business>), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    AppQuery(page): AppQuery<PageQuery>,
+) -> ApiResult<AppJson<Page<Business>>> {
+    let limit = page.limit();
+    let items = match principal.business_id() {
+        None => {
+            let after = match page.cursor.as_deref() {
+                Some(c) => Some(
+                    c.parse::<BusinessId>()
+                        .map_err(|_| ApiError::bad_request("invalid_cursor", "bad cursor"))?,
+                ),
+                None => None,
+            };
+            state.store.list_businesses(after, limit).await?
+        }
+        Some(id) => vec![state.store.get_business(id).await?],
+    };
+    Ok(AppJson(Page::new(items, limit, |b| b.id.to_string())))
+}
+
+/// Create a business (platform admin).
+#[utoipa::path(post, path = "/api/v1/businesses", tag = "businesses", request_body = CreateBusiness,
+    responses((status = 201, body = Business), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+    AppJson(body): AppJson<CreateBusiness>,
+) -> ApiResult<(StatusCode, AppJson<Business>)> {
+    let name = validate_name(&body.name)?;
+    let slug = validate_slug(&body.slug.clone().unwrap_or_else(|| slugify(&name)))?;
+    let time_zone = validate_time_zone(body.time_zone.as_deref().unwrap_or("UTC"))?;
+    validate_features(&body.features)?;
+    let business = state
+        .store
+        .create_business(NewBusiness {
+            name,
+            slug,
+            time_zone,
+            default_language: body.default_language.unwrap_or_default(),
+            features: body.features,
+        })
+        .await?;
+    state
+        .store
+        .audit(AuditRecord {
+            business_id: Some(business.id),
+            actor: "admin".into(),
+            action: "business.create".into(),
+            target: Some(business.id.to_string()),
+            details: serde_json::json!({"slug": business.slug}),
+            request_id: Some(current_request_id()),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, AppJson(business)))
+}
+
+/// Read a business. Another business's id answers 404.
+#[utoipa::path(get, path = "/api/v1/businesses/{id}", tag = "businesses",
+    params(("id" = BusinessId, Path, description = "Business id")),
+    responses((status = 200, body = Business), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    AppPath(id): AppPath<BusinessId>,
+) -> ApiResult<AppJson<Business>> {
+    if principal.business_id().is_some_and(|own| own != id) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(AppJson(state.store.get_business(id).await?))
+}
+
+/// Update a business. Its owner or admin may change name, time zone, language and settings;
+/// feature flags are the platform admin's.
+#[utoipa::path(patch, path = "/api/v1/businesses/{id}", tag = "businesses", request_body = UpdateBusiness,
+    params(("id" = BusinessId, Path, description = "Business id")),
+    responses((status = 200, body = Business), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    AppPath(id): AppPath<BusinessId>,
+    AppJson(body): AppJson<UpdateBusiness>,
+) -> ApiResult<AppJson<Business>> {
+    if let Some(own) = principal.business_id() {
+        if own != id {
+            return Err(ApiError::NotFound);
+        }
+        if !principal.role().is_some_and(Role::can_manage) {
+            return Err(ApiError::forbidden(
+                "only an owner or admin may change the business",
+            ));
+        }
+        if !body.features.is_empty() {
+            return Err(ApiError::forbidden(
+                "feature flags are set by the platform admin",
+            ));
+        }
+    }
+    validate_features(&body.features)?;
+    let upd = BusinessUpdate {
+        name: body.name.as_deref().map(validate_name).transpose()?,
+        time_zone: body
+            .time_zone
+            .as_deref()
+            .map(validate_time_zone)
+            .transpose()?,
+        default_language: body.default_language,
+        features: body.features.clone(),
+        settings: body.settings,
+    };
+    let business = state.store.update_business(id, upd).await?;
+    state
+        .store
+        .audit(AuditRecord {
+            business_id: Some(id),
+            actor: principal.actor(),
+            action: "business.update".into(),
+            target: Some(id.to_string()),
+            details: serde_json::json!({"features": body.features}),
+            request_id: Some(current_request_id()),
+        })
+        .await?;
+    if matches!(principal, Principal::PlatformAdmin) && !body.features.is_empty() {
+        tracing::info!(business = %id, "feature flags changed");
+    }
+    Ok(AppJson(business))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Demo Salon & Spa!"), "demo-salon-spa");
+        assert!(validate_slug("demo-salon").is_ok());
+        assert!(validate_slug("-x").is_err());
+        assert!(validate_slug("UPPER").is_err());
+    }
+}

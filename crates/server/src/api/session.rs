@@ -1,0 +1,122 @@
+//! `/api/v1/auth`: staff sign-in with e-mail and password. The answer carries a session token
+//! (also set as the `sb_session` cookie for the web UI).
+use axum::{
+    extract::State,
+    http::{HeaderMap, HeaderValue, header},
+    response::IntoResponse,
+};
+use serde::{Deserialize, Serialize};
+use switchboard_store::{StoreError, businesses::Business, users::User};
+
+use crate::{
+    app::AppState,
+    auth::{Auth, Principal, SESSION_COOKIE},
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::AppJson,
+};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+    /// Needed only when the e-mail belongs to staff of several businesses.
+    pub business: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginAnswer {
+    /// Bearer token for the API; the same value is set as the `sb_session` cookie.
+    pub token: String,
+    pub expires_at: i64,
+    pub user: User,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// `admin`, `api_key` or `user`.
+    pub kind: String,
+    pub user: Option<User>,
+    pub business: Option<Business>,
+    pub role: Option<switchboard_domain::Role>,
+}
+
+/// Sign in.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login, security(()),
+    responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<Login>,
+) -> ApiResult<impl IntoResponse> {
+    if body.email.len() > 254 || body.password.len() > 256 {
+        return Err(ApiError::validation("e-mail or password too long"));
+    }
+    let (user, token, expires_at) = match state
+        .store
+        .sign_in(&body.email, &body.password, body.business.as_deref())
+        .await
+    {
+        Ok(v) => v,
+        Err(StoreError::NotFound) => return Err(ApiError::Unauthorized),
+        Err(e) => return Err(e.into()),
+    };
+    let secure = if state.config.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        switchboard_store::auth::SESSION_TTL_MS / 1000
+    );
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, v);
+    }
+    Ok((
+        headers,
+        AppJson(LoginAnswer {
+            token,
+            expires_at,
+            user,
+        }),
+    ))
+}
+
+/// Sign out (ends the session used for this request).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> ApiResult<impl IntoResponse> {
+    if let Principal::User { user, session_id } = principal {
+        state.store.sign_out(session_id, user.id).await?;
+    }
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok((
+        axum::http::StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear)],
+    ))
+}
+
+/// Who am I.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(State(state): State<AppState>, Auth(principal): Auth) -> ApiResult<AppJson<Me>> {
+    let business = match principal.business_id() {
+        Some(id) => Some(state.store.get_business(id).await?),
+        None => None,
+    };
+    let (kind, user) = match &principal {
+        Principal::PlatformAdmin => ("admin", None),
+        Principal::ApiKey(_) => ("api_key", None),
+        Principal::User { user, .. } => ("user", Some(user.clone())),
+    };
+    Ok(AppJson(Me {
+        kind: kind.into(),
+        user,
+        business,
+        role: principal.role(),
+    }))
+}

@@ -1,0 +1,151 @@
+//! `/api/v1/users`: staff accounts of the caller's business (owner and admin manage them).
+use axum::{extract::State, http::StatusCode};
+use serde::Deserialize;
+use switchboard_domain::{Role, UserId};
+use switchboard_store::{audit::AuditRecord, users::User};
+
+use crate::{
+    app::AppState,
+    auth::Tenant,
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::{AppJson, AppPath},
+    ops::request_id::current_request_id,
+};
+
+const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+pub fn validate_email(email: &str) -> ApiResult<()> {
+    let e = email.trim();
+    let ok = e.len() <= 254
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !e.contains(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!(
+            "`{e}` is not an e-mail address"
+        )))
+    }
+}
+
+pub fn validate_password(p: &str) -> ApiResult<()> {
+    if (10..=256).contains(&p.chars().count()) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            "password must be 10 to 256 characters",
+        ))
+    }
+}
+
+/// Staff of this business.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
+pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<User>>> {
+    tenant.require_role(MANAGERS)?;
+    Ok(AppJson(tenant.store.list_users().await?))
+}
+
+/// Add a staff member.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
+    responses((status = 201, body = User), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppJson(body): AppJson<CreateUser>,
+) -> ApiResult<(StatusCode, AppJson<User>)> {
+    tenant.require_role(MANAGERS)?;
+    validate_email(&body.email)?;
+    validate_password(&body.password)?;
+    if body.role == Role::Owner && tenant.principal.role().is_some_and(|r| r != Role::Owner) {
+        return Err(ApiError::forbidden(
+            "only an owner may create another owner",
+        ));
+    }
+    let user = tenant
+        .store
+        .create_user(&body.email, body.name.trim(), &body.password, body.role)
+        .await?;
+    state
+        .store
+        .audit(AuditRecord {
+            business_id: Some(tenant.id()),
+            actor: tenant.actor(),
+            action: "user.create".into(),
+            target: Some(user.id.to_string()),
+            details: serde_json::json!({"email": user.email, "role": user.role}),
+            request_id: Some(current_request_id()),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, AppJson(user)))
+}
+
+/// One staff member.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
+pub async fn get_one(tenant: Tenant, AppPath(id): AppPath<UserId>) -> ApiResult<AppJson<User>> {
+    tenant.require_role(MANAGERS)?;
+    Ok(AppJson(tenant.store.get_user(id).await?))
+}
+
+/// Change a staff member's role, active flag or password.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UpdateUser,
+    params(("id" = UserId, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppPath(id): AppPath<UserId>,
+    AppJson(body): AppJson<UpdateUser>,
+) -> ApiResult<AppJson<User>> {
+    tenant.require_role(MANAGERS)?;
+    if let Some(p) = &body.password {
+        validate_password(p)?;
+    }
+    let target = tenant.store.get_user(id).await?;
+    let caller_is_owner = tenant.principal.role().is_none_or(|r| r == Role::Owner);
+    if (target.role == Role::Owner || body.role == Some(Role::Owner)) && !caller_is_owner {
+        return Err(ApiError::forbidden("only an owner may change an owner"));
+    }
+    let user = tenant
+        .store
+        .update_user(id, body.role, body.active, body.password.as_deref())
+        .await?;
+    state
+        .store
+        .audit(AuditRecord {
+            business_id: Some(tenant.id()),
+            actor: tenant.actor(),
+            action: "user.update".into(),
+            target: Some(id.to_string()),
+            details: serde_json::json!({"role": body.role, "active": body.active, "password_changed": body.password.is_some()}),
+            request_id: Some(current_request_id()),
+        })
+        .await?;
+    Ok(AppJson(user))
+}

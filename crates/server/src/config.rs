@@ -1,0 +1,152 @@
+//! Configuration: built-in defaults, then an optional TOML file (`--config`), then
+//! `SWITCHBOARD_*` environment variables (`__` separates nested keys).
+use std::{net::SocketAddr, path::Path};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Config {
+    /// `sqlite:<path>` or `postgres://...`.
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// The base URL providers call (webhook URLs and signature checks are built from it).
+    pub public_url: String,
+    /// Master key(s) for secrets at rest: `k2:<base64>,k1:<base64>` (newest first).
+    pub master_key: Option<SecretString>,
+    /// Platform admin bearer token; no admin access when unset.
+    pub admin_token: Option<SecretString>,
+    /// Origins allowed by CORS, comma-separated; empty allows none.
+    pub cors_origins: String,
+    pub log_format: LogFormat,
+    /// A tracing filter, e.g. `info` or `switchboard=debug,sqlx=warn`.
+    pub log_level: String,
+    /// Largest accepted request body in bytes.
+    pub body_limit: usize,
+    /// Request timeout in seconds.
+    pub request_timeout_secs: u64,
+    /// Jobs run in parallel by this instance's worker pool.
+    pub worker_concurrency: usize,
+    /// Run the worker pool in this process (turn off for API-only instances).
+    pub run_workers: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database_url",
+                &switchboard_store::db_redact(&self.database_url),
+            )
+            .field("listen", &self.listen)
+            .field("public_url", &self.public_url)
+            .field("master_key", &self.master_key.as_ref().map(|_| "***"))
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "***"))
+            .field("cors_origins", &self.cors_origins)
+            .field("log_format", &self.log_format)
+            .field("log_level", &self.log_level)
+            .finish_non_exhaustive()
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:switchboard.db";
+
+impl Config {
+    /// Loads defaults → file → environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut b = config::Config::builder()
+            .set_default("database_url", DEFAULT_DATABASE_URL)?
+            .set_default("listen", "127.0.0.1:8080")?
+            .set_default("public_url", "http://127.0.0.1:8080")?
+            .set_default("cors_origins", "")?
+            .set_default("log_format", "pretty")?
+            .set_default("log_level", "info")?
+            .set_default("body_limit", 1024 * 1024)?
+            .set_default("request_timeout_secs", 30)?
+            .set_default("worker_concurrency", 8)?
+            .set_default("run_workers", true)?;
+        if let Some(path) = file {
+            b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
+        }
+        b = b.add_source(
+            config::Environment::with_prefix("SWITCHBOARD")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true),
+        );
+        let mut cfg: Config = b.build()?.try_deserialize()?;
+        // An empty value (as copied from .env.example) means "not set".
+        for secret in [&mut cfg.master_key, &mut cfg.admin_token] {
+            if secret
+                .as_ref()
+                .is_some_and(|s| s.expose_secret().trim().is_empty())
+            {
+                *secret = None;
+            }
+        }
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let scheme_ok = ["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|s| self.database_url.starts_with(s));
+        if !scheme_ok {
+            anyhow::bail!(
+                "SWITCHBOARD_DATABASE_URL `{}` has an unsupported scheme: use sqlite:<path> or postgres://...",
+                switchboard_store::db_redact(&self.database_url)
+            );
+        }
+        let url = url::Url::parse(&self.public_url)
+            .map_err(|e| anyhow::anyhow!("SWITCHBOARD_PUBLIC_URL is not a URL: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            anyhow::bail!("SWITCHBOARD_PUBLIC_URL must be http(s)");
+        }
+        if let Some(t) = &self.admin_token
+            && t.expose_secret().len() < 16
+        {
+            anyhow::bail!("SWITCHBOARD_ADMIN_TOKEN must be at least 16 characters");
+        }
+        Ok(())
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    pub fn cors_origin_list(&self) -> Vec<String> {
+        self.cors_origins
+            .split(',')
+            .map(|s| s.trim().trim_end_matches('/').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// A configuration for tests: SQLite or PostgreSQL URL given, everything else local.
+    pub fn for_tests(database_url: &str) -> Self {
+        Config {
+            database_url: database_url.to_string(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: "http://127.0.0.1:0".into(),
+            master_key: None,
+            admin_token: Some(SecretString::from("test-admin-token-0123456789")),
+            cors_origins: String::new(),
+            log_format: LogFormat::Pretty,
+            log_level: "warn".into(),
+            body_limit: 1024 * 1024,
+            request_timeout_secs: 30,
+            worker_concurrency: 4,
+            run_workers: false,
+        }
+    }
+}

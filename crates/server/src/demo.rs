@@ -1,0 +1,174 @@
+//! `switchboard demo`: a ready-to-try instance on a fresh machine. Keeps everything in one data
+//! folder (SQLite database, generated master key and admin token, the demo credentials), seeds a
+//! demo business with an owner and an API key on first start, prints how to sign in, and serves.
+use std::path::Path;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use switchboard_domain::{Language, Role};
+use switchboard_store::{Store, businesses::NewBusiness, crypto};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    app::{AppState, launch, shutdown_on_signals},
+    cli::DemoArgs,
+    config::Config,
+};
+
+pub const DEMO_SLUG: &str = "demo";
+pub const DEMO_OWNER_EMAIL: &str = "owner@demo.switchboard.local";
+
+#[derive(Serialize, Deserialize)]
+pub struct DemoCredentials {
+    pub business_id: String,
+    pub owner_email: String,
+    pub owner_password: String,
+    pub api_key: String,
+    pub admin_token: String,
+}
+
+fn read_or_create(path: &Path, make: impl FnOnce() -> String) -> anyhow::Result<String> {
+    if let Ok(s) = std::fs::read_to_string(path) {
+        let s = s.trim().to_string();
+        if !s.is_empty() {
+            return Ok(s);
+        }
+    }
+    let value = make();
+    write_private(path, &value)?;
+    Ok(value)
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    std::fs::write(path, contents)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// Prepares the data folder and configuration (without serving).
+pub async fn prepare(
+    mut config: Config,
+    args: &DemoArgs,
+) -> anyhow::Result<(Config, DemoCredentials)> {
+    std::fs::create_dir_all(&args.data_dir)?;
+    let dir = args.data_dir.canonicalize()?;
+    if config.master_key.is_none() {
+        let key = read_or_create(
+            &dir.join("master.key"),
+            crypto::SecretBox::generate_key_spec,
+        )?;
+        config.master_key = Some(SecretString::from(key));
+    }
+    if config.admin_token.is_none() {
+        let token = read_or_create(&dir.join("admin.token"), || {
+            format!("adm_{}", crypto::random_token(24))
+        })?;
+        config.admin_token = Some(SecretString::from(token));
+    }
+    if std::env::var_os("SWITCHBOARD_DATABASE_URL").is_none() {
+        config.database_url = format!("sqlite:{}", dir.join("switchboard.db").display());
+    }
+    config.listen = args.listen;
+    if std::env::var_os("SWITCHBOARD_PUBLIC_URL").is_none() {
+        config.public_url = format!("http://{}", args.listen);
+    }
+    let store = Store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let creds_path = dir.join("demo-credentials.json");
+    let creds = match std::fs::read_to_string(&creds_path)
+        .ok()
+        .and_then(|s| serde_json::from_str::<DemoCredentials>(&s).ok())
+    {
+        Some(c) if store.get_business_by_slug(DEMO_SLUG).await.is_ok() => c,
+        _ => {
+            let c = seed(&store, config.admin_token.as_ref()).await?;
+            write_private(&creds_path, &serde_json::to_string_pretty(&c)?)?;
+            c
+        }
+    };
+    store.close().await;
+    Ok((config, creds))
+}
+
+async fn seed(store: &Store, admin: Option<&SecretString>) -> anyhow::Result<DemoCredentials> {
+    let business = match store.get_business_by_slug(DEMO_SLUG).await {
+        Ok(b) => b,
+        Err(_) => {
+            store
+                .create_business(NewBusiness {
+                    name: "Demo Salon".into(),
+                    slug: DEMO_SLUG.into(),
+                    time_zone: "America/New_York".into(),
+                    default_language: Language::En,
+                    features: Default::default(),
+                })
+                .await?
+        }
+    };
+    // A second tenant, so isolation can be tried: the demo key must not see it.
+    if store.get_business_by_slug("sample-clinic").await.is_err() {
+        store
+            .create_business(NewBusiness {
+                name: "Sample Clinic".into(),
+                slug: "sample-clinic".into(),
+                time_zone: "Asia/Jerusalem".into(),
+                default_language: Language::He,
+                features: Default::default(),
+            })
+            .await?;
+    }
+    let tenant = store.tenant(business.id);
+    let password = crypto::random_token(12);
+    match tenant
+        .list_users()
+        .await?
+        .into_iter()
+        .find(|u| u.email == DEMO_OWNER_EMAIL)
+    {
+        Some(u) => {
+            tenant
+                .update_user(u.id, None, Some(true), Some(&password))
+                .await?;
+        }
+        None => {
+            tenant
+                .create_user(DEMO_OWNER_EMAIL, "Demo Owner", &password, Role::Owner)
+                .await?;
+        }
+    }
+    let (_, api_key) = tenant.create_api_key("demo", Role::Owner).await?;
+    Ok(DemoCredentials {
+        business_id: business.id.to_string(),
+        owner_email: DEMO_OWNER_EMAIL.into(),
+        owner_password: password,
+        api_key,
+        admin_token: admin
+            .map(|a| a.expose_secret().to_string())
+            .unwrap_or_default(),
+    })
+}
+
+pub async fn run(config: Config, args: &DemoArgs) -> anyhow::Result<()> {
+    let (config, creds) = prepare(config, args).await?;
+    let base = config.public_base().to_string();
+    println!(
+        "\nSwitchboard demo is running at {base}\n\n  data folder   {}\n  business id   {}\n  sign in       {} / {}\n  API key       {}\n  admin token   {}\n\n  try:  curl -H 'Authorization: Bearer {}' {base}/api/v1/businesses/{}\n  docs: {base}/api/docs\n",
+        args.data_dir.display(),
+        creds.business_id,
+        creds.owner_email,
+        creds.owner_password,
+        creds.api_key,
+        creds.admin_token,
+        creds.api_key,
+        creds.business_id,
+    );
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let state = AppState::new(config).await?;
+    let token = CancellationToken::new();
+    shutdown_on_signals(token.clone());
+    launch(listener, state, token).await
+}

@@ -1,0 +1,17 @@
+//! The Switchboard server: configuration, the axum application (REST API, webhooks, health,
+//! metrics), auth and tenancy extractors, job handlers, and the `switchboard` CLI.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod jobs;
+pub mod ops;
+
+pub use app::{AppState, launch, router};
+pub use config::Config;

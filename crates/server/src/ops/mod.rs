@@ -1,0 +1,5 @@
+//! Operational plumbing: request ids, metrics, telemetry, health.
+pub mod health;
+pub mod metrics;
+pub mod request_id;
+pub mod telemetry;

@@ -1,0 +1,226 @@
+//! Credentials: business API keys (stored hashed, with a visible prefix) and staff sessions
+//! (sign-in with e-mail and password gives a bearer token that the web UI keeps as a cookie).
+use serde::Serialize;
+use switchboard_domain::{ApiKeyId, BusinessId, Role, SessionId, UserId, time::now_ms};
+
+use crate::{
+    Store, StoreError, StoreResult, TenantStore,
+    crypto::{random_token, token_digest, verify_password},
+    error::parse_id,
+    on_db,
+    users::User,
+};
+
+/// Sessions last this long without a new sign-in.
+pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub business_id: BusinessId,
+    pub name: String,
+    /// The visible start of the key, e.g. `sb_3fa9c1d2`, to tell keys apart.
+    pub prefix: String,
+    pub role: Role,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: String,
+    business_id: String,
+    name: String,
+    prefix: String,
+    role: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl TryFrom<KeyRow> for ApiKey {
+    type Error = StoreError;
+    fn try_from(r: KeyRow) -> StoreResult<Self> {
+        Ok(ApiKey {
+            id: parse_id(&r.id)?,
+            business_id: parse_id(&r.business_id)?,
+            name: r.name,
+            prefix: r.prefix,
+            role: Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(r.role.clone()))?,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+const KEY_COLUMNS: &str =
+    "id, business_id, name, prefix, role, created_at, last_used_at, revoked_at";
+
+/// Who a bearer credential belongs to.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    ApiKey(ApiKey),
+    Session { user: User, session_id: SessionId },
+}
+
+impl TenantStore {
+    /// Creates a key and returns it with its secret, which is shown once and never stored.
+    pub async fn create_api_key(&self, name: &str, role: Role) -> StoreResult<(ApiKey, String)> {
+        let id = ApiKeyId::new();
+        let prefix = format!("sb_{}", &hex_prefix());
+        let secret = format!("{prefix}_{}", random_token(32));
+        on_db!(&self.store.db, w, p => sqlx::query(
+            "INSERT INTO api_keys (id, business_id, name, prefix, key_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .bind(name)
+            .bind(&prefix)
+            .bind(token_digest(&secret))
+            .bind(role.as_str())
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok((self.get_api_key(id).await?, secret))
+    }
+
+    pub async fn get_api_key(&self, id: ApiKeyId) -> StoreResult<ApiKey> {
+        let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1 AND business_id = $2");
+        let row: KeyRow = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .fetch_one(p)
+            .await)?;
+        row.try_into()
+    }
+
+    pub async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>> {
+        let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE business_id = $1 ORDER BY id");
+        let rows: Vec<KeyRow> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.business_id.to_string())
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    pub async fn revoke_api_key(&self, id: ApiKeyId) -> StoreResult<ApiKey> {
+        let n = on_db!(&self.store.db, w, p => sqlx::query(
+            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND business_id = $2")
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.get_api_key(id).await
+    }
+}
+
+fn hex_prefix() -> String {
+    hex::encode(random_token(6).as_bytes())
+        .chars()
+        .take(8)
+        .collect()
+}
+
+impl Store {
+    /// Resolves a bearer token: an API key (`sb_...`) or a session token. Revoked keys,
+    /// expired sessions and inactive users resolve to `NotFound`.
+    pub async fn authenticate(&self, token: &str) -> StoreResult<Credential> {
+        let digest = token_digest(token);
+        let now = now_ms();
+        if token.starts_with("sb_") {
+            let sql = format!(
+                "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
+            );
+            let row: KeyRow = on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&digest).fetch_one(p).await)?;
+            let key: ApiKey = row.try_into()?;
+            // Touch at most once a minute so authenticated reads do not all become writes.
+            if key.last_used_at.is_none_or(|t| now - t > 60_000) {
+                on_db!(&self.db, w, p => sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
+                    .bind(key.id.to_string())
+                    .bind(now)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected()))?;
+            }
+            return Ok(Credential::ApiKey(key));
+        }
+        let sql = format!(
+            "SELECT s.id AS session_id, {} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",
+            crate::users::USER_COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let (session_id, row): (String, crate::users::UserRow) = on_db!(&self.db, r, p => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(&digest).bind(now).fetch_one(p).await?;
+            use sqlx::{FromRow, Row};
+            let sid: String = row.try_get("session_id")?;
+            Ok::<_, sqlx::Error>((sid, crate::users::UserRow::from_row(&row)?))
+        })?;
+        Ok(Credential::Session {
+            user: row.into_user()?.0,
+            session_id: parse_id(&session_id)?,
+        })
+    }
+
+    /// Signs a staff member in. With several businesses for one e-mail the business slug
+    /// decides; a wrong password and an unknown e-mail fail the same way.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        business_slug: Option<&str>,
+    ) -> StoreResult<(User, String, i64)> {
+        let mut candidates = self.users_by_email(email).await?;
+        if let Some(slug) = business_slug {
+            let business = self.get_business_by_slug(slug).await?;
+            candidates.retain(|(u, _)| u.business_id == business.id);
+        }
+        let hit = candidates
+            .into_iter()
+            .find(|(u, hash)| u.active && verify_password(password, hash));
+        let Some((user, _)) = hit else {
+            // Spend the same time as a real check so timing does not reveal unknown e-mails.
+            let _ = verify_password(password, &DUMMY_HASH);
+            return Err(StoreError::NotFound);
+        };
+        let token = random_token(32);
+        let now = now_ms();
+        let expires = now + SESSION_TTL_MS;
+        on_db!(&self.db, w, p => sqlx::query(
+            "INSERT INTO sessions (id, token_hash, user_id, business_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(SessionId::new().to_string())
+            .bind(token_digest(&token))
+            .bind(user.id.to_string())
+            .bind(user.business_id.to_string())
+            .bind(now)
+            .bind(expires)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok((user, token, expires))
+    }
+
+    pub async fn sign_out(&self, session_id: SessionId, user: UserId) -> StoreResult<()> {
+        on_db!(&self.db, w, p => sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+            .bind(session_id.to_string())
+            .bind(user.to_string())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::crypto::hash_password("timing-equaliser").unwrap_or_default()
+});

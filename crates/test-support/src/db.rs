@@ -1,0 +1,91 @@
+//! Fresh databases for tests: a new SQLite file in a temporary folder always, or a new
+//! PostgreSQL database on the server named by `TEST_DATABASE_URL` when it is set.
+use sqlx::{Connection, Executor, PgConnection};
+
+/// A database for one test. Keeps the SQLite folder alive as long as it lives.
+pub struct TestDb {
+    pub url: String,
+    pub backend: &'static str,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The `TEST_DATABASE_URL` if it names a PostgreSQL server.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+/// A new, empty database: PostgreSQL when `TEST_DATABASE_URL` is set, SQLite otherwise.
+pub async fn fresh() -> TestDb {
+    match postgres_base_url() {
+        Some(base) => fresh_postgres(&base).await,
+        None => fresh_sqlite(),
+    }
+}
+
+pub fn fresh_sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let url = format!("sqlite:{}", dir.path().join("test.db").display());
+    TestDb {
+        url,
+        backend: "sqlite",
+        _dir: Some(dir),
+    }
+}
+
+/// Creates `sb_test_<random>` on the server of `base` and returns its URL.
+pub async fn fresh_postgres(base: &str) -> TestDb {
+    let name = format!("sb_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::connect(base)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach TEST_DATABASE_URL: {e}"));
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap_or_else(|e| panic!("create database {name}: {e}"));
+    let _ = conn.close().await;
+    let mut url = url_with_db(base, &name);
+    if url.is_empty() {
+        url = base.to_string();
+    }
+    TestDb {
+        url,
+        backend: "postgres",
+        _dir: None,
+    }
+}
+
+fn url_with_db(base: &str, db: &str) -> String {
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (base, None),
+    };
+    // postgres://user@host:port/dbname -> replace the path segment after the authority.
+    let scheme_end = head.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = head[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(head.len());
+    let mut url = format!("{}/{db}", &head[..path_start]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_database_name() {
+        assert_eq!(
+            super::url_with_db("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::url_with_db("postgres://u:p@h/db?sslmode=disable", "y"),
+            "postgres://u:p@h/y?sslmode=disable"
+        );
+        assert_eq!(super::url_with_db("postgres://h", "z"), "postgres://h/z");
+    }
+}
