@@ -150,19 +150,10 @@ pub enum MoneyError {
 }
 
 /// An amount of money: integer minor units and a currency.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+///
+/// Deliberately not `Ord`: `$5` and `€10` have no order, so compare `minor` after checking
+/// the currencies match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Money {
     /// Amount in minor units (cents for USD; whole tokens for TOKENS).
     #[schema(example = 2000)]

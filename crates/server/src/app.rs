@@ -29,6 +29,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub secrets: SecretBox,
     pub worker: Worker,
+    /// One HTTP client for every provider API (connection reuse, timeouts, rustls).
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -49,10 +51,15 @@ impl AppState {
                 SecretBox::from_config(&SecretBox::generate_key_spec())?
             }
         };
+        let http = switchboard_channels::build_client()?;
         let worker = jobs::build_worker(
             &store,
+            &secrets,
+            &http,
+            config.public_base(),
             WorkerConfig {
                 concurrency: config.worker_concurrency.max(1),
+                backoff_base: Duration::from_millis(config.job_retry_base_ms.max(1)),
                 ..WorkerConfig::default()
             },
         );
@@ -61,6 +68,7 @@ impl AppState {
             config: Arc::new(config),
             secrets,
             worker,
+            http,
         })
     }
 }

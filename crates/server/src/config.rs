@@ -37,6 +37,8 @@ pub struct Config {
     pub worker_concurrency: usize,
     /// Run the worker pool in this process (turn off for API-only instances).
     pub run_workers: bool,
+    /// First retry delay of a failed job in milliseconds (doubles each attempt, with jitter).
+    pub job_retry_base_ms: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -72,7 +74,8 @@ impl Config {
             .set_default("body_limit", 1024 * 1024)?
             .set_default("request_timeout_secs", 30)?
             .set_default("worker_concurrency", 8)?
-            .set_default("run_workers", true)?;
+            .set_default("run_workers", true)?
+            .set_default("job_retry_base_ms", 2000)?;
         if let Some(path) = file {
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
@@ -147,6 +150,7 @@ impl Config {
             request_timeout_secs: 30,
             worker_concurrency: 4,
             run_workers: false,
+            job_retry_base_ms: 50,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The job kinds this server runs, wired into the store's worker pool. Feature modules add
 //! their handlers here.
 use async_trait::async_trait;
+
+use crate::messaging;
 use switchboard_store::{
     Store,
     jobs::{Job, JobStatus},
@@ -19,7 +21,13 @@ impl JobHandler for Noop {
     }
 }
 
-pub fn build_worker(store: &Store, config: WorkerConfig) -> Worker {
+pub fn build_worker(
+    store: &Store,
+    secrets: &switchboard_store::crypto::SecretBox,
+    http: &reqwest::Client,
+    public_base: &str,
+    config: WorkerConfig,
+) -> Worker {
     Worker::builder(store.clone())
         .config(config)
         .observer(std::sync::Arc::new(
@@ -35,5 +43,20 @@ pub fn build_worker(store: &Store, config: WorkerConfig) -> Worker {
             },
         ))
         .handler(NOOP, Noop)
+        .handler(
+            switchboard_store::messaging::PROCESS_JOB,
+            messaging::jobs::ProcessInbound {
+                store: store.clone(),
+            },
+        )
+        .handler(
+            switchboard_store::conversations::SEND_JOB,
+            messaging::jobs::SendOutbound {
+                store: store.clone(),
+                secrets: secrets.clone(),
+                http: http.clone(),
+                public_base: public_base.into(),
+            },
+        )
         .build()
 }

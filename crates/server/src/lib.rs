@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod jobs;
+pub mod messaging;
 pub mod ops;
 
 pub use app::{AppState, launch, router};

@@ -10,9 +10,11 @@ mod error;
 pub mod audit;
 pub mod auth;
 pub mod businesses;
+pub mod conversations;
 pub mod crypto;
 pub mod events;
 pub mod jobs;
+pub mod messaging;
 pub mod users;
 pub mod worker;
 

@@ -12,11 +12,15 @@ use crate::app::AppState;
 
 pub mod audit;
 pub mod businesses;
+pub mod channels;
+pub mod conversations;
 pub mod jobs;
 pub mod keys;
+pub mod messages;
 pub mod pagination;
 pub mod session;
 pub mod users;
+pub mod webhooks;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +38,10 @@ pub mod users;
         (name = "auth", description = "Staff sign-in"),
         (name = "audit", description = "Audit log"),
         (name = "jobs", description = "Background jobs"),
+        (name = "channels", description = "Messaging channels and their providers"),
+        (name = "conversations", description = "The inbox"),
+        (name = "messages", description = "Outbound messages and custom-channel inbound"),
+        (name = "webhooks", description = "Provider webhooks (signed by the provider, not by a bearer token)"),
     )
 )]
 struct ApiDoc;
@@ -65,6 +73,19 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
+        .routes(routes!(channels::list, channels::create))
+        .routes(routes!(channels::get_one))
+        .routes(routes!(channels::health))
+        .routes(routes!(channels::telegram_set_webhook))
+        .routes(routes!(conversations::list))
+        .routes(routes!(conversations::get_one))
+        .routes(routes!(conversations::act))
+        .routes(routes!(messages::send))
+        .routes(routes!(messages::inbound))
+        .routes(routes!(webhooks::twilio_inbound))
+        .routes(routes!(webhooks::meta_handshake, webhooks::meta_inbound))
+        .routes(routes!(webhooks::telegram_inbound))
+        .routes(routes!(webhooks::evolution_inbound))
 }
 
 /// The API routes plus `/api/openapi.json` and the `/api/docs` page (assets built in).

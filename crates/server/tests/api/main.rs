@@ -4,6 +4,7 @@
 mod errors;
 mod helpers;
 mod jobs;
+mod messaging;
 mod openapi;
 mod process;
 mod tenancy;

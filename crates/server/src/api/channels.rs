@@ -1,0 +1,257 @@
+//! `/api/v1/channels`: a business's channels (several, of any kinds). Credentials are sealed
+//! at rest and only ever shown masked; the answer carries the exact webhook URLs to paste into
+//! the provider's console.
+use axum::{extract::State, http::StatusCode};
+use serde::{Deserialize, Serialize};
+use switchboard_channels::{EvolutionClient, TelegramClient, evolution::ConnectResult};
+use switchboard_domain::{ChannelId, Role, message::ChannelKind};
+use switchboard_store::{
+    audit::AuditRecord,
+    messaging::{ChannelRow, NewChannel},
+};
+
+use crate::{
+    app::AppState,
+    auth::Tenant,
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::{AppJson, AppPath},
+    messaging::{creds::Credentials, webhook_urls},
+    ops::request_id::current_request_id,
+};
+
+const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateChannel {
+    pub kind: ChannelKind,
+    #[serde(default)]
+    pub name: String,
+    /// Our address on the provider: the phone number (Twilio), the phone number id (Meta), the
+    /// bot username (Telegram), the bridge instance (WhatsApp Web); empty for `api`.
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub credentials: Credentials,
+    /// Override of the provider API base URL (required for `whatsapp_web`: the bridge URL).
+    pub api_base: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Channel {
+    #[serde(flatten)]
+    pub row: ChannelRow,
+    /// Secrets, masked.
+    #[schema(value_type = Object)]
+    pub credentials: serde_json::Value,
+    /// URLs to configure at the provider.
+    #[schema(value_type = Object)]
+    pub webhook_urls: serde_json::Value,
+}
+
+fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
+    let kind = row.kind()?;
+    let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
+    Ok(Channel {
+        webhook_urls: webhook_urls(state.config.public_base(), kind, &row.id),
+        credentials: creds.masked(),
+        row,
+    })
+}
+
+fn feature_for(kind: ChannelKind) -> Option<&'static str> {
+    match kind {
+        ChannelKind::TwilioWhatsapp | ChannelKind::MetaWhatsapp | ChannelKind::WhatsappWeb => {
+            Some("whatsapp")
+        }
+        ChannelKind::Telegram => Some("telegram"),
+        _ => None,
+    }
+}
+
+/// Connect a channel.
+#[utoipa::path(post, path = "/api/v1/channels", tag = "channels", request_body = CreateChannel,
+    responses((status = 201, body = Channel), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppJson(body): AppJson<CreateChannel>,
+) -> ApiResult<(StatusCode, AppJson<Channel>)> {
+    tenant.require_feature("messaging")?;
+    if let Some(f) = feature_for(body.kind) {
+        tenant.require_feature(f)?;
+    }
+    tenant.require_role(MANAGERS)?;
+    let address = body.address.trim().to_string();
+    match body.kind {
+        ChannelKind::TwilioSms | ChannelKind::TwilioWhatsapp => {
+            switchboard_domain::PhoneE164::parse(&address).map_err(|_| {
+                ApiError::validation(
+                    "address must be the Twilio number in E.164, e.g. +14155550100",
+                )
+            })?;
+        }
+        ChannelKind::MetaWhatsapp | ChannelKind::WhatsappWeb if address.is_empty() => {
+            return Err(ApiError::validation(
+                "address (phone number id / bridge instance) is required",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(base) = &body.api_base {
+        let u =
+            url::Url::parse(base).map_err(|_| ApiError::validation("api_base must be a URL"))?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return Err(ApiError::validation("api_base must be http(s)"));
+        }
+    }
+    let creds = body.credentials.validate(body.kind)?;
+    let id = ChannelId::new();
+    let row = tenant
+        .store
+        .create_channel(NewChannel {
+            id,
+            kind: body.kind,
+            name: if body.name.trim().is_empty() {
+                body.kind.as_str().to_string()
+            } else {
+                body.name.trim().to_string()
+            },
+            address,
+            credentials: creds.seal(&state.secrets, &id.to_string())?,
+            api_base: body.api_base.map(|b| b.trim_end_matches('/').to_string()),
+            settings: serde_json::json!({}),
+        })
+        .await?;
+    state
+        .store
+        .audit(AuditRecord {
+            business_id: Some(tenant.id()),
+            actor: tenant.actor(),
+            action: "channel.create".into(),
+            target: Some(row.id.clone()),
+            details: serde_json::json!({"kind": row.kind}),
+            request_id: Some(current_request_id()),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, AppJson(view(&state, row)?)))
+}
+
+/// The business's channels.
+#[utoipa::path(get, path = "/api/v1/channels", tag = "channels",
+    responses((status = 200, body = Vec<Channel>), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    tenant: Tenant,
+) -> ApiResult<AppJson<Vec<Channel>>> {
+    tenant.require_feature("messaging")?;
+    let rows = tenant.store.list_channels().await?;
+    Ok(AppJson(
+        rows.into_iter()
+            .map(|r| view(&state, r))
+            .collect::<ApiResult<_>>()?,
+    ))
+}
+
+/// One channel.
+#[utoipa::path(get, path = "/api/v1/channels/{id}", tag = "channels",
+    params(("id" = ChannelId, Path, description = "Channel id")),
+    responses((status = 200, body = Channel), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppPath(id): AppPath<ChannelId>,
+) -> ApiResult<AppJson<Channel>> {
+    tenant.require_feature("messaging")?;
+    Ok(AppJson(view(&state, tenant.store.get_channel(id).await?)?))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChannelHealth {
+    pub last_inbound_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<i64>,
+    /// WhatsApp Web: the bridge's session state (`open`, `connecting`, `close`, `refused`).
+    pub bridge_state: Option<String>,
+    /// WhatsApp Web: the pairing QR (a `data:image/png;base64,...` URL) while not paired.
+    pub pairing_qr: Option<String>,
+}
+
+/// Health of a channel: last inbound, last error and, for WhatsApp Web, the bridge's live
+/// connection state and pairing QR.
+#[utoipa::path(get, path = "/api/v1/channels/{id}/health", tag = "channels",
+    params(("id" = ChannelId, Path, description = "Channel id")),
+    responses((status = 200, body = ChannelHealth), (status = 404, body = ErrorBody)))]
+pub async fn health(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppPath(id): AppPath<ChannelId>,
+) -> ApiResult<AppJson<ChannelHealth>> {
+    tenant.require_feature("messaging")?;
+    let row = tenant.store.get_channel(id).await?;
+    let mut out = ChannelHealth {
+        last_inbound_at: row.last_inbound_at,
+        last_error: row.last_error.clone(),
+        last_error_at: row.last_error_at,
+        bridge_state: row.bridge_state.clone(),
+        pairing_qr: row.bridge_qr.clone(),
+    };
+    if row.kind()? == ChannelKind::WhatsappWeb
+        && let Some(base) = &row.api_base
+    {
+        let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
+        let client = EvolutionClient::new(
+            state.http.clone(),
+            base.clone(),
+            creds.evolution(&row.address),
+        );
+        match client.connection_state().await {
+            Ok(s) => {
+                out.bridge_state = Some(s.as_str().to_string());
+                if s.as_str() != "open" && out.pairing_qr.is_none() {
+                    out.pairing_qr = match client.connect(None).await {
+                        Ok(ConnectResult::Qr(qr)) => Some(qr.base64),
+                        _ => None,
+                    };
+                }
+            }
+            Err(e) => out.last_error = Some(format!("bridge unreachable: {e}")),
+        }
+    }
+    Ok(AppJson(out))
+}
+
+/// Telegram: register our webhook URL with `setWebhook` and the channel's secret token.
+#[utoipa::path(post, path = "/api/v1/channels/{id}/telegram/set-webhook", tag = "channels",
+    params(("id" = ChannelId, Path, description = "Channel id")),
+    responses((status = 200, body = Channel), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn telegram_set_webhook(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppPath(id): AppPath<ChannelId>,
+) -> ApiResult<AppJson<Channel>> {
+    tenant.require_feature("messaging")?;
+    tenant.require_role(MANAGERS)?;
+    let row = tenant.store.get_channel(id).await?;
+    if row.kind()? != ChannelKind::Telegram {
+        return Err(ApiError::Unprocessable(
+            "wrong_channel_kind",
+            "not a telegram channel".into(),
+        ));
+    }
+    let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
+    let mut client = TelegramClient::new(state.http.clone(), creds.telegram());
+    if let Some(b) = &row.api_base {
+        client = client.with_api_base(b.clone());
+    }
+    let url = format!(
+        "{}/webhooks/telegram/{}",
+        state.config.public_base(),
+        row.id
+    );
+    client
+        .set_webhook(&url)
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("telegram setWebhook: {e}")))?;
+    Ok(AppJson(view(&state, row)?))
+}

@@ -1,0 +1,134 @@
+//! `/api/v1/conversations`: the inbox. List with filters and cursor pagination, read with
+//! messages, assign, close, reopen, pause and resume the bot.
+use serde::{Deserialize, Serialize};
+use switchboard_domain::{ConversationId, UserId};
+use switchboard_store::{
+    conversations::{ConversationFilter, ConversationRow, ConversationUpdate},
+    messaging::MessageRow,
+};
+
+use crate::{
+    api::pagination::Page,
+    auth::Tenant,
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::{AppJson, AppPath, AppQuery},
+};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    pub channel_id: Option<String>,
+    /// `open` or `closed`.
+    pub status: Option<String>,
+    pub assignee_id: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// Conversations, newest first.
+#[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", params(ListQuery),
+    responses((status = 200, body = Page<ConversationRow>), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    tenant: Tenant,
+    AppQuery(q): AppQuery<ListQuery>,
+) -> ApiResult<AppJson<Page<ConversationRow>>> {
+    tenant.require_feature("messaging")?;
+    if q.status
+        .as_deref()
+        .is_some_and(|s| s != "open" && s != "closed")
+    {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "status is open or closed",
+        ));
+    }
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let rows = tenant
+        .store
+        .list_conversations(&ConversationFilter {
+            channel_id: q.channel_id,
+            status: q.status,
+            assignee_id: q.assignee_id,
+            before: q.cursor,
+            limit,
+        })
+        .await?;
+    Ok(AppJson(Page::new(rows, limit, |c| c.id.clone())))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConversationWithMessages {
+    #[serde(flatten)]
+    pub conversation: ConversationRow,
+    pub messages: Vec<MessageRow>,
+}
+
+/// A conversation with its messages, oldest first.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations",
+    params(("id" = ConversationId, Path, description = "Conversation id")),
+    responses((status = 200, body = ConversationWithMessages), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    tenant: Tenant,
+    AppPath(id): AppPath<ConversationId>,
+) -> ApiResult<AppJson<ConversationWithMessages>> {
+    tenant.require_feature("messaging")?;
+    let conversation = tenant.store.get_conversation(id).await?;
+    let messages = tenant.store.conversation_messages(id).await?;
+    Ok(AppJson(ConversationWithMessages {
+        conversation,
+        messages,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationAction {
+    /// `assign` (with `user_id`, or none to unassign), `close`, `reopen`, `pause_bot`, `resume_bot`.
+    pub action: String,
+    pub user_id: Option<UserId>,
+}
+
+/// Change a conversation.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/actions", tag = "conversations", request_body = ConversationAction,
+    params(("id" = ConversationId, Path, description = "Conversation id")),
+    responses((status = 200, body = ConversationRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn act(
+    tenant: Tenant,
+    AppPath(id): AppPath<ConversationId>,
+    AppJson(body): AppJson<ConversationAction>,
+) -> ApiResult<AppJson<ConversationRow>> {
+    tenant.require_feature("messaging")?;
+    let update = match body.action.as_str() {
+        "assign" => {
+            if let Some(u) = body.user_id {
+                tenant
+                    .store
+                    .get_user(u)
+                    .await
+                    .map_err(|_| ApiError::validation("no such user in this business"))?;
+            }
+            ConversationUpdate {
+                assignee: Some(body.user_id),
+                ..Default::default()
+            }
+        }
+        "close" => ConversationUpdate {
+            status: Some("closed"),
+            ..Default::default()
+        },
+        "reopen" => ConversationUpdate {
+            status: Some("open"),
+            ..Default::default()
+        },
+        "pause_bot" => ConversationUpdate {
+            bot_paused: Some(true),
+            ..Default::default()
+        },
+        "resume_bot" => ConversationUpdate {
+            bot_paused: Some(false),
+            ..Default::default()
+        },
+        other => return Err(ApiError::validation(format!("unknown action `{other}`"))),
+    };
+    Ok(AppJson(tenant.store.update_conversation(id, update).await?))
+}

@@ -1,0 +1,195 @@
+//! `/api/v1/messages`: send to a customer or conversation through the outbox, and receive from
+//! a custom channel (`/api/v1/messages/inbound`).
+use axum::{extract::State, http::StatusCode};
+use serde::{Deserialize, Serialize};
+use switchboard_channels::split;
+use switchboard_domain::{
+    ChannelId, ConversationId, MessageId,
+    message::{ChannelKind, Identity, InboundMessage, OutboundContent},
+    time::now_ms,
+};
+use switchboard_store::messaging::{Ingested, MessageRow};
+
+use crate::{
+    app::AppState,
+    auth::Tenant,
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::AppJson,
+};
+
+/// WhatsApp's customer-service window: free-form messages only this long after the customer's
+/// last message.
+const WHATSAPP_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    pub conversation_id: ConversationId,
+    /// Text, media, WhatsApp template or Telegram inline keyboard.
+    pub content: OutboundContent,
+    /// Repeating a send with the same key returns the first result instead of sending twice.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Queued {
+    /// One id per part (long texts are split at the channel's limit).
+    pub message_ids: Vec<String>,
+}
+
+/// Queue an outbound message. A human reply pauses the bot in that conversation.
+#[utoipa::path(post, path = "/api/v1/messages", tag = "messages", request_body = SendMessage,
+    responses((status = 202, body = Queued), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn send(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppJson(body): AppJson<SendMessage>,
+) -> ApiResult<(StatusCode, AppJson<Queued>)> {
+    tenant.require_feature("messaging")?;
+    if let Some(key) = &body.idempotency_key {
+        if key.is_empty() || key.len() > 200 {
+            return Err(ApiError::validation(
+                "idempotency_key must be 1 to 200 characters",
+            ));
+        }
+        if let Some(first) = tenant.store.outbound_by_key(key).await? {
+            return Ok((
+                StatusCode::ACCEPTED,
+                AppJson(Queued {
+                    message_ids: vec![first.id],
+                }),
+            ));
+        }
+    }
+    let conv = tenant.store.get_conversation(body.conversation_id).await?;
+    let channel = tenant
+        .store
+        .get_channel(conv.channel_id.parse().map_err(|_| ApiError::NotFound)?)
+        .await?;
+    let kind = channel.kind()?;
+    if let OutboundContent::Text { body: t } = &body.content
+        && t.trim().is_empty()
+    {
+        return Err(ApiError::validation("text must not be empty"));
+    }
+    let free_form = !matches!(body.content, OutboundContent::Template { .. });
+    if kind.has_customer_service_window()
+        && free_form
+        && conv
+            .last_inbound_at
+            .is_none_or(|t| now_ms() - t > WHATSAPP_WINDOW_MS)
+    {
+        return Err(ApiError::Unprocessable(
+            "whatsapp_window_closed",
+            "more than 24 hours since the customer's last message: send an approved template"
+                .into(),
+        ));
+    }
+    let parts = split::prepare(kind, &body.content);
+    let ids = tenant
+        .store
+        .queue_outbound(
+            &conv,
+            &parts,
+            &tenant.actor(),
+            body.idempotency_key.as_deref(),
+        )
+        .await?;
+    state.worker.notify();
+    Ok((
+        StatusCode::ACCEPTED,
+        AppJson(Queued {
+            message_ids: ids.into_iter().map(|i: MessageId| i.to_string()).collect(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InboundApiMessage {
+    /// An `api` channel of this business.
+    pub channel_id: ChannelId,
+    /// Your id for the message: a second delivery with the same id is ignored.
+    pub message_id: String,
+    /// The sender: an E.164 phone, `telegram:<chat id>` or an e-mail address.
+    pub from: String,
+    pub name: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InboundAccepted {
+    pub duplicate: bool,
+    pub message_id: Option<String>,
+    pub conversation_id: Option<String>,
+}
+
+/// Receive a message from a custom channel.
+#[utoipa::path(post, path = "/api/v1/messages/inbound", tag = "messages", request_body = InboundApiMessage,
+    responses((status = 200, body = InboundAccepted), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn inbound(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppJson(body): AppJson<InboundApiMessage>,
+) -> ApiResult<AppJson<InboundAccepted>> {
+    tenant.require_feature("messaging")?;
+    let channel = tenant.store.get_channel(body.channel_id).await?;
+    if channel.kind()? != ChannelKind::Api {
+        return Err(ApiError::Unprocessable(
+            "wrong_channel_kind",
+            "inbound messages go to an `api` channel".into(),
+        ));
+    }
+    if body.message_id.is_empty() || body.message_id.len() > 200 || body.text.len() > 64 * 1024 {
+        return Err(ApiError::validation(
+            "message_id must be 1 to 200 characters and text at most 64 KiB",
+        ));
+    }
+    let from = if let Some(chat) = body.from.strip_prefix("telegram:") {
+        Identity::from_parts(Identity::TELEGRAM, chat)
+    } else if body.from.contains('@') {
+        Identity::from_parts(Identity::EMAIL, &body.from)
+    } else {
+        Identity::from_parts(Identity::PHONE, &body.from)
+    }
+    .map_err(|e| ApiError::validation(e.to_string()))?;
+    let msg = InboundMessage {
+        channel: ChannelKind::Api,
+        provider_message_id: body.message_id,
+        from,
+        to: None,
+        profile_name: body.name,
+        text: Some(body.text),
+        media: vec![],
+        location: None,
+        contact: None,
+        button_payload: None,
+        callback_id: None,
+        received_at_ms: now_ms(),
+        raw: serde_json::Value::Null,
+    };
+    Ok(AppJson(
+        match state.store.ingest_inbound(&channel, &msg).await? {
+            Ingested::New {
+                message_id,
+                conversation_id,
+                ..
+            } => {
+                state.worker.notify();
+                InboundAccepted {
+                    duplicate: false,
+                    message_id: Some(message_id.to_string()),
+                    conversation_id: Some(conversation_id.to_string()),
+                }
+            }
+            Ingested::Duplicate => InboundAccepted {
+                duplicate: true,
+                message_id: None,
+                conversation_id: None,
+            },
+        },
+    ))
+}
+
+/// A message as the API shows it.
+pub type Message = MessageRow;

@@ -1,0 +1,223 @@
+//! Provider webhooks: `/webhooks/{provider}/{channel_id}`. Each request is verified on its raw
+//! body with that channel's own secret before anything else (403 and nothing stored when it
+//! fails), parsed into the common model, stored idempotently with its processing job in one
+//! transaction, and answered at once — Twilio with an empty `<Response/>`; replies always go
+//! out through the provider's API later, never in the webhook answer.
+use axum::{
+    extract::{OriginalUri, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use switchboard_channels::{InboundEvent, VerifyError, evolution, meta, telegram, twilio};
+use switchboard_domain::{ChannelId, message::ChannelKind, time::now_ms};
+use switchboard_store::messaging::{ChannelRow, Ingested};
+
+use crate::{
+    app::AppState,
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::{AppPath, RawBody},
+    messaging::creds::Credentials,
+};
+
+const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn load(
+    state: &AppState,
+    id: ChannelId,
+    kinds: &[ChannelKind],
+) -> ApiResult<(ChannelRow, Credentials)> {
+    let row = state.store.channel_for_webhook(id).await?;
+    let kind = row.kind()?;
+    if !kinds.contains(&kind) {
+        return Err(ApiError::NotFound);
+    }
+    let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
+    Ok((row, creds))
+}
+
+fn refuse(channel: &ChannelRow, e: VerifyError) -> ApiError {
+    tracing::warn!(channel = %channel.id, reason = %e, "webhook signature refused");
+    ApiError::forbidden("webhook signature check failed")
+}
+
+fn bad_payload(e: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request("invalid_payload", format!("payload not understood: {e}"))
+}
+
+/// Stores every event of one webhook. Messages are idempotent on (channel, provider id).
+async fn apply(state: &AppState, channel: &ChannelRow, events: Vec<InboundEvent>) -> ApiResult<()> {
+    for ev in events {
+        match ev {
+            InboundEvent::Message(m) => {
+                if let Ingested::New {
+                    conversation_id, ..
+                } = state.store.ingest_inbound(channel, &m).await?
+                {
+                    state.worker.notify();
+                    state
+                        .store
+                        .events
+                        .publish(
+                            Some(channel.business_id.clone()),
+                            "message.received",
+                            serde_json::json!({"conversation_id": conversation_id, "channel_id": channel.id}),
+                        )
+                        .await;
+                }
+            }
+            InboundEvent::Status(s) => {
+                state.store.apply_status(&channel.id, &s).await?;
+            }
+            InboundEvent::Connection(c) => {
+                state
+                    .store
+                    .set_bridge_state(&channel.id, Some(c.state.as_str()), None)
+                    .await?;
+            }
+            InboundEvent::QrCode(q) => {
+                state
+                    .store
+                    .set_bridge_state(&channel.id, None, Some(&q.base64))
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The URL Twilio signed: the configured public base plus the path and query it called.
+fn public_url(state: &AppState, uri: &axum::http::Uri) -> String {
+    let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    format!("{}{}", state.config.public_base(), pq)
+}
+
+fn twiml() -> Response {
+    ([(header::CONTENT_TYPE, "text/xml")], EMPTY_TWIML).into_response()
+}
+
+/// Twilio SMS / WhatsApp: incoming messages and message status callbacks.
+#[utoipa::path(post, path = "/webhooks/twilio/{channel_id}", tag = "webhooks", security(()),
+    params(("channel_id" = ChannelId, Path, description = "Channel id")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Empty TwiML", content_type = "text/xml"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn twilio_inbound(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<ChannelId>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<Response> {
+    let (channel, creds) = load(
+        &state,
+        id,
+        &[ChannelKind::TwilioSms, ChannelKind::TwilioWhatsapp],
+    )
+    .await?;
+    let url = public_url(&state, &uri);
+    twilio::verify_webhook(
+        creds.auth_token.as_deref().unwrap_or_default(),
+        &url,
+        &body,
+        header(&headers, "x-twilio-signature"),
+    )
+    .map_err(|e| refuse(&channel, e))?;
+    let event = twilio::parse_webhook(&body, now_ms()).map_err(bad_payload)?;
+    apply(&state, &channel, vec![event]).await?;
+    Ok(twiml())
+}
+
+#[derive(serde::Deserialize)]
+pub struct HubQuery {
+    #[serde(rename = "hub.mode")]
+    pub mode: Option<String>,
+}
+
+/// Meta WhatsApp Cloud API: the GET verification handshake.
+#[utoipa::path(get, path = "/webhooks/meta/{channel_id}", tag = "webhooks", security(()),
+    params(("channel_id" = ChannelId, Path, description = "Channel id")),
+    responses((status = 200, description = "The echoed hub.challenge", content_type = "text/plain"), (status = 403, body = ErrorBody)))]
+pub async fn meta_handshake(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<ChannelId>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<Response> {
+    let (_, creds) = load(&state, id, &[ChannelKind::MetaWhatsapp]).await?;
+    match meta::verify_handshake_query(
+        creds.verify_token.as_deref().unwrap_or_default(),
+        uri.query().unwrap_or(""),
+    ) {
+        Some(challenge) => Ok(([(header::CONTENT_TYPE, "text/plain")], challenge).into_response()),
+        None => Err(ApiError::forbidden("verify token mismatch")),
+    }
+}
+
+/// Meta WhatsApp Cloud API: messages and statuses, signed with `X-Hub-Signature-256`.
+#[utoipa::path(post, path = "/webhooks/meta/{channel_id}", tag = "webhooks", security(()),
+    params(("channel_id" = ChannelId, Path, description = "Channel id")),
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 200), (status = 403, body = ErrorBody)))]
+pub async fn meta_inbound(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<ChannelId>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<StatusCode> {
+    let (channel, creds) = load(&state, id, &[ChannelKind::MetaWhatsapp]).await?;
+    meta::verify_signature(
+        creds.app_secret.as_deref().unwrap_or_default(),
+        &body,
+        header(&headers, meta::SIGNATURE_HEADER),
+    )
+    .map_err(|e| refuse(&channel, e))?;
+    let events = meta::parse_webhook(&body, now_ms()).map_err(bad_payload)?;
+    apply(&state, &channel, events).await?;
+    Ok(StatusCode::OK)
+}
+
+/// Telegram Bot API updates, with the secret token header set by `setWebhook`.
+#[utoipa::path(post, path = "/webhooks/telegram/{channel_id}", tag = "webhooks", security(()),
+    params(("channel_id" = ChannelId, Path, description = "Channel id")),
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 200), (status = 403, body = ErrorBody)))]
+pub async fn telegram_inbound(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<ChannelId>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<StatusCode> {
+    let (channel, creds) = load(&state, id, &[ChannelKind::Telegram]).await?;
+    telegram::verify_secret_token(
+        creds.secret_token.as_deref().unwrap_or_default(),
+        header(&headers, telegram::SECRET_HEADER),
+    )
+    .map_err(|e| refuse(&channel, e))?;
+    let event = telegram::parse_update(&body, now_ms()).map_err(bad_payload)?;
+    apply(&state, &channel, event.into_iter().collect()).await?;
+    Ok(StatusCode::OK)
+}
+
+/// WhatsApp Web bridge (Evolution API) events, with our per-channel secret header.
+#[utoipa::path(post, path = "/webhooks/whatsapp-web/{channel_id}", tag = "webhooks", security(()),
+    params(("channel_id" = ChannelId, Path, description = "Channel id")),
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 200), (status = 403, body = ErrorBody)))]
+pub async fn evolution_inbound(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<ChannelId>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<StatusCode> {
+    let (channel, creds) = load(&state, id, &[ChannelKind::WhatsappWeb]).await?;
+    evolution::verify_secret(
+        creds.webhook_secret.as_deref().unwrap_or_default(),
+        header(&headers, evolution::SECRET_HEADER),
+    )
+    .map_err(|e| refuse(&channel, e))?;
+    let events = evolution::parse_webhook(&body, now_ms()).map_err(bad_payload)?;
+    apply(&state, &channel, events).await?;
+    Ok(StatusCode::OK)
+}

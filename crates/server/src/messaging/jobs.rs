@@ -1,0 +1,172 @@
+//! Job handlers of messaging: `conversation.process` (an inbound message's turn; the agent
+//! plugs in here) and `message.send` (the outbox sender).
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use switchboard_channels::{SendError, SentMessage};
+use switchboard_domain::{
+    BusinessId, ConversationId, MessageId,
+    message::{ChannelKind, DeliveryStatus, Identity, OutboundContent},
+};
+use switchboard_store::{
+    Store,
+    jobs::Job,
+    worker::{JobError, JobHandler},
+};
+
+use super::creds::{self, Credentials};
+
+fn field<T: std::str::FromStr>(job: &Job, name: &str) -> Result<T, JobError> {
+    job.payload[name]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| JobError::fatal(format!("job payload lacks `{name}`")))
+}
+
+fn business(job: &Job) -> Result<BusinessId, JobError> {
+    job.business_id
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| JobError::fatal("job has no business"))
+}
+
+/// Processes one inbound message. Until the agent is wired in, it records the message as
+/// handled and, when the business turned it on (`settings.auto_ack`), answers with the
+/// configured acknowledgement.
+pub struct ProcessInbound {
+    pub store: Store,
+}
+
+#[async_trait]
+impl JobHandler for ProcessInbound {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let biz = business(job)?;
+        let message: MessageId = field(job, "message_id")?;
+        let conversation: ConversationId = field(job, "conversation_id")?;
+        let tenant = self.store.tenant(biz);
+        let msg = tenant.get_message(message).await?;
+        if msg.processed_at.is_some() {
+            return Ok(()); // Already handled by an earlier attempt.
+        }
+        let conv = tenant.get_conversation(conversation).await?;
+        let business = self.store.get_business(biz).await?;
+        let ack = business
+            .settings
+            .get("auto_ack")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.trim().is_empty());
+        if let Some(text) = ack
+            && !conv.bot_paused
+        {
+            let key = format!("ack:{message}");
+            if tenant.outbound_by_key(&key).await?.is_none() {
+                tenant
+                    .queue_outbound(&conv, &[OutboundContent::text(text)], "bot", Some(&key))
+                    .await?;
+            }
+        }
+        tenant.mark_processed(message).await?;
+        Ok(())
+    }
+}
+
+/// Sends one outbox row through its channel's provider.
+pub struct SendOutbound {
+    pub store: Store,
+    pub secrets: switchboard_store::crypto::SecretBox,
+    pub http: reqwest::Client,
+    pub public_base: Arc<str>,
+}
+
+fn address_kind(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Telegram => Identity::TELEGRAM,
+        _ => Identity::PHONE,
+    }
+}
+
+#[async_trait]
+impl JobHandler for SendOutbound {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let biz = business(job)?;
+        let id: MessageId = field(job, "message_id")?;
+        let tenant = self.store.tenant(biz);
+        let msg = tenant.get_message(id).await?;
+        if msg.provider_message_id.is_some() || msg.status != DeliveryStatus::Queued.as_str() {
+            return Ok(()); // Sent (or failed) by an earlier attempt: never send twice.
+        }
+        let channel = tenant
+            .get_channel(msg.channel_id.parse().map_err(JobError::fatal)?)
+            .await?;
+        let kind = channel.kind()?;
+        let creds = Credentials::open(&self.secrets, &channel).map_err(JobError::fatal)?;
+        let callback = Some(format!(
+            "{}/webhooks/twilio/{}",
+            self.public_base, channel.id
+        ));
+        let Some(sender) =
+            creds::sender(&self.http, kind, &channel, &creds, callback).map_err(JobError::fatal)?
+        else {
+            // The API channel: the integrator reads replies through the API.
+            self.store
+                .mark_sent(
+                    &msg.id,
+                    &format!("api:{}", msg.id),
+                    DeliveryStatus::Sent.as_str(),
+                )
+                .await?;
+            return Ok(());
+        };
+        let Some(to) = self
+            .store
+            .customer_address(&msg.customer_id, address_kind(kind))
+            .await?
+        else {
+            self.store
+                .mark_failed(
+                    &msg.id,
+                    Some("no_address"),
+                    "the customer has no address on this channel",
+                )
+                .await?;
+            return Ok(());
+        };
+        let content: OutboundContent =
+            serde_json::from_str(&msg.content).map_err(JobError::fatal)?;
+        match sender.send(&to, &content, &msg.id).await {
+            Ok(SentMessage {
+                provider_message_id,
+                status,
+            }) => {
+                let status = status.unwrap_or(DeliveryStatus::Sent);
+                self.store
+                    .mark_sent(&msg.id, &provider_message_id, status.as_str())
+                    .await?;
+                Ok(())
+            }
+            Err(e) if e.is_retryable() => {
+                let _ = self
+                    .store
+                    .set_channel_error(&channel.id, &e.to_string())
+                    .await;
+                Err(JobError::Retry {
+                    error: e.to_string(),
+                    after: e.retry_after(),
+                })
+            }
+            Err(e) => {
+                let _ = self
+                    .store
+                    .set_channel_error(&channel.id, &e.to_string())
+                    .await;
+                permanent(&self.store, &msg.id, &e).await
+            }
+        }
+    }
+}
+
+async fn permanent(store: &Store, id: &str, e: &SendError) -> Result<(), JobError> {
+    tracing::warn!(message = id, error = %e, "send failed permanently");
+    store.mark_failed(id, e.code(), e.message()).await?;
+    Ok(())
+}

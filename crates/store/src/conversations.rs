@@ -1,0 +1,263 @@
+//! Conversations and the outbox: listing and managing conversations, queueing outbound
+//! messages (rows plus their send jobs in one transaction) and recording send outcomes.
+use serde::Serialize;
+use switchboard_domain::{
+    ConversationId, MessageId, UserId, message::OutboundContent, time::now_ms,
+};
+
+use crate::{
+    Store, StoreResult, TenantStore,
+    jobs::NewJob,
+    messaging::{MESSAGE_COLUMNS, MessageRow},
+    on_db, on_tx,
+};
+
+/// The job that sends one outbound message.
+pub const SEND_JOB: &str = "message.send";
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct ConversationRow {
+    pub id: String,
+    pub customer_id: String,
+    pub channel_id: String,
+    /// `open` or `closed`.
+    pub status: String,
+    pub assignee_id: Option<String>,
+    pub bot_paused: bool,
+    pub last_inbound_at: Option<i64>,
+    pub last_message_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const CONV_COLUMNS: &str = "id, customer_id, channel_id, status, assignee_id, bot_paused, last_inbound_at, last_message_at, created_at, updated_at";
+
+#[derive(Clone, Debug, Default)]
+pub struct ConversationFilter {
+    pub channel_id: Option<String>,
+    pub status: Option<String>,
+    pub assignee_id: Option<String>,
+    /// Conversations with a smaller id (the last id of the previous page).
+    pub before: Option<String>,
+    pub limit: i64,
+}
+
+/// A change to a conversation; `None` keeps the value.
+#[derive(Clone, Debug, Default)]
+pub struct ConversationUpdate {
+    pub status: Option<&'static str>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<UserId>>,
+    pub bot_paused: Option<bool>,
+}
+
+impl TenantStore {
+    pub async fn get_conversation(&self, id: ConversationId) -> StoreResult<ConversationRow> {
+        let sql =
+            format!("SELECT {CONV_COLUMNS} FROM conversations WHERE id = $1 AND business_id = $2");
+        Ok(
+            on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .fetch_one(p)
+            .await)?,
+        )
+    }
+
+    /// Newest first.
+    pub async fn list_conversations(
+        &self,
+        f: &ConversationFilter,
+    ) -> StoreResult<Vec<ConversationRow>> {
+        let sql = format!(
+            "SELECT {CONV_COLUMNS} FROM conversations WHERE business_id = $1 AND ($2 IS NULL OR channel_id = $2) \
+             AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR id < $5) \
+             ORDER BY id DESC LIMIT $6"
+        );
+        Ok(
+            on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.business_id.to_string())
+            .bind(&f.channel_id)
+            .bind(&f.status)
+            .bind(&f.assignee_id)
+            .bind(&f.before)
+            .bind(f.limit)
+            .fetch_all(p)
+            .await)?,
+        )
+    }
+
+    pub async fn update_conversation(
+        &self,
+        id: ConversationId,
+        u: ConversationUpdate,
+    ) -> StoreResult<ConversationRow> {
+        let current = self.get_conversation(id).await?;
+        let assignee = match u.assignee {
+            Some(a) => a.map(|x| x.to_string()),
+            None => current.assignee_id.clone(),
+        };
+        on_db!(&self.store.db, w, p => sqlx::query(
+            "UPDATE conversations SET status = $3, assignee_id = $4, bot_paused = $5, updated_at = $6 WHERE id = $1 AND business_id = $2")
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .bind(u.status.map(str::to_string).unwrap_or(current.status))
+            .bind(assignee)
+            .bind(u.bot_paused.unwrap_or(current.bot_paused))
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        self.get_conversation(id).await
+    }
+
+    /// Writes outbound messages (one row per part, in order) and their send jobs in one
+    /// transaction. A human author pauses the bot for the conversation.
+    pub async fn queue_outbound(
+        &self,
+        conversation: &ConversationRow,
+        parts: &[OutboundContent],
+        author: &str,
+        idempotency_key: Option<&str>,
+    ) -> StoreResult<Vec<MessageId>> {
+        let now = now_ms();
+        let mut tx = self.store.begin().await?;
+        let mut ids = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let id = MessageId::new();
+            let key = idempotency_key.map(|k| {
+                if i == 0 {
+                    k.to_string()
+                } else {
+                    format!("{k}#{i}")
+                }
+            });
+            on_tx!(&mut tx, c => sqlx::query(
+                "INSERT INTO messages (id, business_id, conversation_id, customer_id, channel_id, direction, author, body, content, status, idempotency_key, queued_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'out', $6, $7, $8, 'queued', $9, $10, $10)")
+                .bind(id.to_string())
+                .bind(self.business_id.to_string())
+                .bind(&conversation.id)
+                .bind(&conversation.customer_id)
+                .bind(&conversation.channel_id)
+                .bind(author)
+                .bind(part.as_plain_text().unwrap_or_default())
+                .bind(serde_json::to_string(part)?)
+                .bind(key)
+                .bind(now)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+            self.store
+                .enqueue_tx(
+                    &mut tx,
+                    NewJob::new(SEND_JOB, serde_json::json!({"message_id": id}))
+                        .business(self.business_id)
+                        .queue_key(format!("send:{}", conversation.id))
+                        .idempotency_key(format!("send:{id}"))
+                        .max_attempts(10),
+                )
+                .await?;
+            ids.push(id);
+        }
+        let human = author.starts_with("user:") || author.starts_with("api_key:");
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE conversations SET last_message_at = $2, updated_at = $2, bot_paused = (bot_paused OR $3) WHERE id = $1")
+            .bind(&conversation.id)
+            .bind(now)
+            .bind(human)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// An earlier send with this idempotency key, if any.
+    pub async fn outbound_by_key(&self, key: &str) -> StoreResult<Option<MessageRow>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE business_id = $1 AND idempotency_key = $2"
+        );
+        Ok(
+            on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.business_id.to_string())
+            .bind(key)
+            .fetch_optional(p)
+            .await)?,
+        )
+    }
+
+    pub async fn get_message(&self, id: MessageId) -> StoreResult<MessageRow> {
+        let sql =
+            format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND business_id = $2");
+        Ok(
+            on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .fetch_one(p)
+            .await)?,
+        )
+    }
+
+    /// Marks an inbound message handled by the processing job.
+    pub async fn mark_processed(&self, id: MessageId) -> StoreResult<()> {
+        on_db!(&self.store.db, w, p => sqlx::query("UPDATE messages SET processed_at = COALESCE(processed_at, $3) WHERE id = $1 AND business_id = $2")
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Records a provider's acceptance: its id and status. Only a queued message moves.
+    pub async fn mark_sent(&self, id: &str, provider_id: &str, status: &str) -> StoreResult<()> {
+        let now = now_ms();
+        on_db!(&self.db, w, p => sqlx::query(
+            "UPDATE messages SET provider_message_id = $2, status = CASE WHEN status = 'queued' THEN $3 ELSE status END, sent_at = COALESCE(sent_at, $4) WHERE id = $1")
+            .bind(id)
+            .bind(provider_id)
+            .bind(status)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Records a permanent send failure with the provider's code.
+    pub async fn mark_failed(
+        &self,
+        id: &str,
+        code: Option<&str>,
+        message: &str,
+    ) -> StoreResult<()> {
+        on_db!(&self.db, w, p => sqlx::query(
+            "UPDATE messages SET status = 'failed', error_code = $2, error_message = $3, failed_at = $4 WHERE id = $1")
+            .bind(id)
+            .bind(code)
+            .bind(message.chars().take(500).collect::<String>())
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Where to deliver a customer's messages on a channel: the identity value of `kind`.
+    pub async fn customer_address(
+        &self,
+        customer_id: &str,
+        kind: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(on_db!(&self.db, r, p => sqlx::query_scalar(
+            "SELECT value FROM customer_identities WHERE customer_id = $1 AND kind = $2 ORDER BY created_at LIMIT 1")
+            .bind(customer_id)
+            .bind(kind)
+            .fetch_optional(p)
+            .await)?)
+    }
+}
