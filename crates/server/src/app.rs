@@ -7,7 +7,6 @@ use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, Method, StatusCode},
     middleware,
-    routing::get,
 };
 use secrecy::ExposeSecret;
 use switchboard_store::{
@@ -31,6 +30,7 @@ pub struct AppState {
     pub worker: Worker,
     /// One HTTP client for every provider API (connection reuse, timeouts, rustls).
     pub http: reqwest::Client,
+    pub limits: crate::ops::limits::Limits,
 }
 
 impl AppState {
@@ -69,6 +69,7 @@ impl AppState {
             secrets,
             worker,
             http,
+            limits: Default::default(),
         })
     }
 }
@@ -78,9 +79,6 @@ pub fn router(state: AppState) -> Router {
     let (api_router, _openapi) = api::split(state.clone());
     let cors = cors_layer(&state.config.cors_origin_list());
     Router::new()
-        .route("/healthz", get(ops::health::healthz))
-        .route("/readyz", get(ops::health::readyz))
-        .route("/metrics", get(ops::metrics::render))
         .merge(api_router)
         .fallback(|| async {
             error_response(StatusCode::NOT_FOUND, "route_not_found", "no such route")

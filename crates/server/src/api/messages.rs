@@ -62,6 +62,9 @@ pub async fn send(
         }
     }
     let conv = tenant.store.get_conversation(body.conversation_id).await?;
+    state
+        .limits
+        .send(&tenant.id().to_string(), &conv.customer_id)?;
     let channel = tenant
         .store
         .get_channel(conv.channel_id.parse().map_err(|_| ApiError::NotFound)?)

@@ -17,6 +17,7 @@ pub mod conversations;
 pub mod jobs;
 pub mod keys;
 pub mod messages;
+pub mod ops;
 pub mod pagination;
 pub mod session;
 pub mod users;
@@ -32,6 +33,7 @@ pub mod webhooks;
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
+        (name = "operations", description = "Health, readiness and metrics"),
         (name = "businesses", description = "Tenants and their feature flags"),
         (name = "users", description = "Staff accounts"),
         (name = "api_keys", description = "Business API keys"),
@@ -61,6 +63,9 @@ impl Modify for BearerAuth {
 /// Every documented API route, and the OpenAPI document describing exactly them.
 pub fn openapi_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::metrics))
         .routes(routes!(businesses::list, businesses::create))
         .routes(routes!(businesses::get_one, businesses::update))
         .routes(routes!(users::list, users::create))

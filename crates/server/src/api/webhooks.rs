@@ -30,6 +30,7 @@ async fn load(
     id: ChannelId,
     kinds: &[ChannelKind],
 ) -> ApiResult<(ChannelRow, Credentials)> {
+    state.limits.webhook(&id.to_string())?;
     let row = state.store.channel_for_webhook(id).await?;
     let kind = row.kind()?;
     if !kinds.contains(&kind) {

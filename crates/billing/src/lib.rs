@@ -1,0 +1,2 @@
+//! Prepaid billing: the payment providers customers top up through (ledger modules join later).
+pub mod providers;
