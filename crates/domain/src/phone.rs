@@ -117,8 +117,8 @@ mod tests {
             "+79123456789"
         );
         assert_eq!(
-            PhoneE164::parse("+972 52-123-4567").unwrap().as_str(),
-            "+972521234567"
+            PhoneE164::parse("+972 50-234-5678").unwrap().as_str(),
+            "+972502345678"
         );
     }
 
