@@ -35,20 +35,46 @@ async fn businesses_users_keys_and_sessions() {
     let (s, _d) = store().await;
     let b = s.create_business(new_business("alpha")).await.unwrap();
     assert!(b.feature_enabled("invoices") && b.feature_enabled("crm"));
-    assert!(matches!(s.create_business(new_business("alpha")).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.create_business(new_business("alpha")).await,
+        Err(StoreError::Conflict(_))
+    ));
     let b = s
-        .update_business(b.id, BusinessUpdate { features: [("crm".to_string(), false)].into(), ..Default::default() })
+        .update_business(
+            b.id,
+            BusinessUpdate {
+                features: [("crm".to_string(), false)].into(),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(!b.feature_enabled("crm") && b.feature_enabled("invoices"));
     assert_eq!(s.get_business_by_slug("alpha").await.unwrap().id, b.id);
 
     let t = s.tenant(b.id);
-    let u = t.create_user("Owner@Alpha.example", "Owner", "long-password-1", Role::Owner).await.unwrap();
+    let u = t
+        .create_user(
+            "Owner@Alpha.example",
+            "Owner",
+            "long-password-1",
+            Role::Owner,
+        )
+        .await
+        .unwrap();
     assert_eq!(u.email, "owner@alpha.example");
-    let (_, token, _) = s.sign_in("owner@alpha.example", "long-password-1", None).await.unwrap();
-    assert!(matches!(s.authenticate(&token).await.unwrap(), Credential::Session { .. }));
-    assert!(matches!(s.sign_in("owner@alpha.example", "nope", None).await, Err(StoreError::NotFound)));
+    let (_, token, _) = s
+        .sign_in("owner@alpha.example", "long-password-1", None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.authenticate(&token).await.unwrap(),
+        Credential::Session { .. }
+    ));
+    assert!(matches!(
+        s.sign_in("owner@alpha.example", "nope", None).await,
+        Err(StoreError::NotFound)
+    ));
 
     let (key, secret) = t.create_api_key("ci", Role::Agent).await.unwrap();
     match s.authenticate(&secret).await.unwrap() {
@@ -56,34 +82,70 @@ async fn businesses_users_keys_and_sessions() {
         other => panic!("{other:?}"),
     }
     t.revoke_api_key(key.id).await.unwrap();
-    assert!(matches!(s.authenticate(&secret).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.authenticate(&secret).await,
+        Err(StoreError::NotFound)
+    ));
 
     // Another tenant sees none of it.
     let other = s.create_business(new_business("beta")).await.unwrap();
     let o = s.tenant(other.id);
     assert!(matches!(o.get_user(u.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(o.revoke_api_key(key.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        o.revoke_api_key(key.id).await,
+        Err(StoreError::NotFound)
+    ));
     assert!(o.list_users().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn jobs_claim_complete_fail_and_order() {
     let (s, _d) = store().await;
-    let a = s.enqueue(NewJob::new("k", json!({"n": 1})).queue_key("q")).await.unwrap();
-    let b = s.enqueue(NewJob::new("k", json!({"n": 2})).queue_key("q")).await.unwrap();
-    let c = s.enqueue(NewJob::new("k", json!({"n": 3})).max_attempts(1)).await.unwrap();
+    let a = s
+        .enqueue(NewJob::new("k", json!({"n": 1})).queue_key("q"))
+        .await
+        .unwrap();
+    let b = s
+        .enqueue(NewJob::new("k", json!({"n": 2})).queue_key("q"))
+        .await
+        .unwrap();
+    let c = s
+        .enqueue(NewJob::new("k", json!({"n": 3})).max_attempts(1))
+        .await
+        .unwrap();
     // The head of queue `q` and the unkeyed job are claimable; job b waits for a.
-    let claimed: Vec<i64> = s.claim_jobs("w1", 10, 60_000).await.unwrap().iter().map(|j| j.id).collect();
+    let claimed: Vec<i64> = s
+        .claim_jobs("w1", 10, 60_000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| j.id)
+        .collect();
     assert_eq!(claimed, vec![a.id, c.id]);
     assert!(s.claim_jobs("w2", 10, 60_000).await.unwrap().is_empty());
     assert!(s.complete_job(a.id, "w1").await.unwrap());
-    assert_eq!(s.fail_job(c.id, "w1", "boom", Some(0)).await.unwrap(), JobStatus::Dead);
+    assert_eq!(
+        s.fail_job(c.id, "w1", "boom", Some(0)).await.unwrap(),
+        JobStatus::Dead
+    );
     let next = s.claim_jobs("w2", 10, 60_000).await.unwrap();
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].id, b.id);
-    assert_eq!(s.fail_job(b.id, "w2", "later", Some(0)).await.unwrap(), JobStatus::Queued);
-    assert_eq!(s.get_job(b.id).await.unwrap().last_error.as_deref(), Some("later"));
-    let dead = s.list_jobs(None, Some(JobStatus::Dead), None, 10).await.unwrap();
+    assert_eq!(
+        s.fail_job(b.id, "w2", "later", Some(0)).await.unwrap(),
+        JobStatus::Queued
+    );
+    assert_eq!(
+        s.get_job(b.id).await.unwrap().last_error.as_deref(),
+        Some("later")
+    );
+    let dead = s
+        .list_jobs(None, Some(JobStatus::Dead), None, 10)
+        .await
+        .unwrap();
     assert_eq!(dead.len(), 1);
-    assert_eq!(s.retry_dead_job(c.id, None).await.unwrap().status, JobStatus::Queued);
+    assert_eq!(
+        s.retry_dead_job(c.id, None).await.unwrap().status,
+        JobStatus::Queued
+    );
 }
