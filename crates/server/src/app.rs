@@ -76,6 +76,8 @@ impl AppState {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
+    // Install the metrics recorder before the first request, so every request is counted.
+    let _ = ops::metrics::handle();
     let (api_router, _openapi) = api::split(state.clone());
     let cors = cors_layer(&state.config.cors_origin_list());
     Router::new()

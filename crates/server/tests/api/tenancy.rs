@@ -20,6 +20,18 @@ async fn health_and_readiness() {
         .await
         .unwrap();
     assert_eq!(r.headers()["x-request-id"], "my-trace-42");
+    // Requests are counted by route template from the first one on.
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains(r#"route="/healthz""#), "{metrics}");
+    assert!(metrics.contains("job_queue_depth"), "{metrics}");
     app.stop().await;
 }
 
