@@ -139,7 +139,14 @@ pub async fn launch(
     let worker = if state.config.run_workers {
         let w = state.worker.clone();
         let token = shutdown.clone();
-        Some(tokio::spawn(async move { w.run(token).await }))
+        let poller = tokio::spawn(crate::messaging::telegram_poll::run(
+            state.clone(),
+            shutdown.clone(),
+        ));
+        Some(tokio::spawn(async move {
+            w.run(token).await;
+            let _ = poller.await;
+        }))
     } else {
         None
     };

@@ -454,3 +454,15 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Active channels of one kind across businesses, for internal loops (Telegram polling).
+    pub async fn active_channels_of_kind(&self, kind: ChannelKind) -> StoreResult<Vec<ChannelRow>> {
+        let sql = format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE kind = $1 AND active = TRUE ORDER BY id"
+        );
+        Ok(
+            on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(kind.as_str()).fetch_all(p).await)?,
+        )
+    }
+}

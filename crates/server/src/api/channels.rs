@@ -35,6 +35,10 @@ pub struct CreateChannel {
     pub credentials: Credentials,
     /// Override of the provider API base URL (required for `whatsapp_web`: the bridge URL).
     pub api_base: Option<String>,
+    /// Telegram only: fetch updates by long polling instead of a webhook (for development
+    /// machines the internet cannot reach).
+    #[serde(default)]
+    pub polling: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -98,6 +102,16 @@ pub async fn create(
         }
         _ => {}
     }
+    if body.polling && body.kind != ChannelKind::Telegram {
+        return Err(ApiError::validation(
+            "polling is only for telegram channels",
+        ));
+    }
+    if body.kind == ChannelKind::WhatsappWeb && body.api_base.is_none() {
+        return Err(ApiError::validation(
+            "a whatsapp_web channel needs api_base (the bridge URL)",
+        ));
+    }
     if let Some(base) = &body.api_base {
         let u =
             url::Url::parse(base).map_err(|_| ApiError::validation("api_base must be a URL"))?;
@@ -120,9 +134,13 @@ pub async fn create(
             address,
             credentials: creds.seal(&state.secrets, &id.to_string())?,
             api_base: body.api_base.map(|b| b.trim_end_matches('/').to_string()),
-            settings: serde_json::json!({}),
+            settings: serde_json::json!({"polling": body.polling}),
         })
         .await?;
+    if row.kind()? == ChannelKind::WhatsappWeb {
+        register_bridge_webhook(&state, &row, &creds).await?;
+    }
+    let row = tenant.store.get_channel(id).await?;
     state
         .store
         .audit(AuditRecord {
@@ -135,6 +153,37 @@ pub async fn create(
         })
         .await?;
     Ok((StatusCode::CREATED, AppJson(view(&state, row)?)))
+}
+
+/// Points the WhatsApp Web bridge's webhook at us, with the channel's secret header. A bridge
+/// that cannot be reached does not stop the channel from being saved: the failure shows on
+/// its health, and staff can fix the bridge and recreate the channel.
+async fn register_bridge_webhook(
+    state: &AppState,
+    row: &ChannelRow,
+    creds: &Credentials,
+) -> ApiResult<()> {
+    let Some(base) = &row.api_base else {
+        return Ok(());
+    };
+    let client = EvolutionClient::new(
+        state.http.clone(),
+        base.clone(),
+        creds.evolution(&row.address),
+    );
+    let url = format!(
+        "{}/webhooks/whatsapp-web/{}",
+        state.config.public_base(),
+        row.id
+    );
+    if let Err(e) = client.set_webhook(&url).await {
+        tracing::warn!(channel = %row.id, error = %e, "bridge webhook registration failed");
+        state
+            .store
+            .set_channel_error(&row.id, &format!("webhook registration failed: {e}"))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The business's channels.

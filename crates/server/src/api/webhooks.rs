@@ -50,7 +50,11 @@ fn bad_payload(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// Stores every event of one webhook. Messages are idempotent on (channel, provider id).
-async fn apply(state: &AppState, channel: &ChannelRow, events: Vec<InboundEvent>) -> ApiResult<()> {
+pub async fn apply(
+    state: &AppState,
+    channel: &ChannelRow,
+    events: Vec<InboundEvent>,
+) -> ApiResult<()> {
     for ev in events {
         match ev {
             InboundEvent::Message(m) => {

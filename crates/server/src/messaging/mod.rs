@@ -2,6 +2,7 @@
 //! outbox sender job.
 pub mod creds;
 pub mod jobs;
+pub mod telegram_poll;
 
 use switchboard_domain::message::ChannelKind;
 

@@ -2,7 +2,7 @@
 //! against fake providers (retries, permanent failures), status callbacks, conversations.
 use reqwest::Method;
 use serde_json::{Value, json};
-use switchboard_test_support::{meta, telegram, twilio};
+use switchboard_test_support::{evolution, meta, telegram, twilio};
 
 use crate::helpers::{ADMIN, TestApp, assert_error, spawn_app, spawn_app_with};
 
@@ -527,5 +527,108 @@ async fn a_disabled_feature_answers_403_with_the_stable_body() {
     )
     .await;
     assert_eq!(body["feature"], "whatsapp");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn whatsapp_web_bridge_registration_secret_and_health() {
+    let app = spawn_app().await;
+    let a = app.seed_business("Bridge Shop").await;
+    let fake = evolution::spawn().await.unwrap();
+    let r = app
+        .post("/api/v1/channels", &a.owner_key, json!({"kind": "whatsapp_web", "address": "shop1", "api_base": fake.url(), "credentials": {"api_key": "evo-key"}}))
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let ch: Value = r.json().await.unwrap();
+    let id = ch["id"].as_str().unwrap();
+    // The bridge's webhook now points at us, carrying the channel's secret header.
+    let hook = fake.webhook("shop1").expect("webhook registered");
+    let hook_text = hook.to_string();
+    assert!(
+        hook_text.contains(&format!("/webhooks/whatsapp-web/{id}")),
+        "{hook_text}"
+    );
+    let secret = hook
+        .pointer("/webhook/headers/x-switchboard-secret")
+        .or_else(|| hook.pointer("/headers/x-switchboard-secret"))
+        .and_then(Value::as_str)
+        .expect("secret header registered")
+        .to_string();
+
+    let upsert = evolution::text_upsert(
+        "shop1",
+        "14155550100@s.whatsapp.net",
+        "3EB0AA",
+        "Dana",
+        "hello",
+    )
+    .to_string();
+    let post = |s: &str| {
+        app.client
+            .post(app.url(&format!("/webhooks/whatsapp-web/{id}")))
+            .header("content-type", "application/json")
+            .header("x-switchboard-secret", s.to_string())
+            .body(upsert.clone())
+            .send()
+    };
+    assert_error(post("wrong").await.unwrap(), 403, "forbidden").await;
+    assert_eq!(post(&secret).await.unwrap().status(), 200);
+    assert_eq!(post(&secret).await.unwrap().status(), 200);
+    let tenant = app.store.tenant(a.business_id.parse().unwrap());
+    assert_eq!(tenant.count_messages("in").await.unwrap(), 1);
+
+    let health: Value = app
+        .get(&format!("/api/v1/channels/{id}/health"), &a.owner_key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["bridge_state"], "open");
+    assert!(health["last_inbound_at"].is_i64());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn telegram_long_polling_stores_updates_once() {
+    let app = spawn_app().await;
+    let a = app.seed_business("Polling Bot").await;
+    let fake = telegram::spawn().await.unwrap();
+    let r = app.post("/api/v1/channels", &a.owner_key, json!({"kind": "telegram", "api_base": fake.url(), "polling": true, "credentials": {"bot_token": "42:XYZ"}})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let ch: Value = r.json().await.unwrap();
+    let row = app
+        .store
+        .tenant(a.business_id.parse().unwrap())
+        .get_channel(ch["id"].as_str().unwrap().parse().unwrap())
+        .await
+        .unwrap();
+    assert!(switchboard_server::messaging::telegram_poll::is_polling(
+        &row
+    ));
+    fake.push_update(telegram::text_update(
+        7001,
+        777,
+        "Olga",
+        None,
+        "Здравствуйте",
+    ));
+    fake.push_update(telegram::text_update(
+        7002,
+        777,
+        "Olga",
+        None,
+        "Можно записаться?",
+    ));
+    let offset = switchboard_server::messaging::telegram_poll::poll_once(&app.state, &row, None, 0)
+        .await
+        .unwrap();
+    assert_eq!(offset, Some(7003));
+    // Seen again (as after a restart without the offset): nothing is stored twice.
+    switchboard_server::messaging::telegram_poll::poll_once(&app.state, &row, None, 0)
+        .await
+        .unwrap();
+    let tenant = app.store.tenant(a.business_id.parse().unwrap());
+    assert_eq!(tenant.count_messages("in").await.unwrap(), 2);
+    assert_eq!(app.state.worker.drain().await.unwrap(), 2);
     app.stop().await;
 }
