@@ -60,6 +60,7 @@ impl AppState {
             WorkerConfig {
                 concurrency: config.worker_concurrency.max(1),
                 backoff_base: Duration::from_millis(config.job_retry_base_ms.max(1)),
+                lease: Duration::from_secs(config.job_lease_secs.max(1)),
                 ..WorkerConfig::default()
             },
         );

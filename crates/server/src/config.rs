@@ -39,6 +39,9 @@ pub struct Config {
     pub run_workers: bool,
     /// First retry delay of a failed job in milliseconds (doubles each attempt, with jitter).
     pub job_retry_base_ms: u64,
+    /// How long a claimed job stays leased to its worker without a heartbeat; a job whose
+    /// worker died is claimed again after this.
+    pub job_lease_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -75,7 +78,8 @@ impl Config {
             .set_default("request_timeout_secs", 30)?
             .set_default("worker_concurrency", 8)?
             .set_default("run_workers", true)?
-            .set_default("job_retry_base_ms", 2000)?;
+            .set_default("job_retry_base_ms", 2000)?
+            .set_default("job_lease_secs", 60)?;
         if let Some(path) = file {
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
@@ -151,6 +155,7 @@ impl Config {
             worker_concurrency: 4,
             run_workers: false,
             job_retry_base_ms: 50,
+            job_lease_secs: 60,
         }
     }
 }

@@ -30,14 +30,22 @@ fn free_port() -> u16 {
 }
 
 async fn start(db_url: &str, workers: bool) -> Server {
+    start_with(db_url, workers, &[]).await
+}
+
+async fn start_with(db_url: &str, workers: bool, extra: &[(&str, &str)]) -> Server {
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchboard"));
+    cmd.env_clear();
+    cmd.env("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+    for (k, v) in extra {
+        cmd.env(k, v.replace("{port}", &port.to_string()));
+    }
+    let mut child = cmd
         .arg("serve")
-        .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("SWITCHBOARD_DATABASE_URL", db_url)
         .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("SWITCHBOARD_RUN_WORKERS", workers.to_string())
         .env("SWITCHBOARD_WORKER_CONCURRENCY", "4")
         .env("SWITCHBOARD_LOG_FORMAT", "json")
@@ -197,5 +205,116 @@ async fn two_processes_on_postgres_never_run_a_job_twice() {
         a.finished_job_ids().len(),
         b.finished_job_ids().len()
     );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_thousand_acknowledged_webhooks_survive_sigkill_and_are_processed_once() {
+    use switchboard_domain::{ChannelId, message::ChannelKind};
+    use switchboard_store::{businesses::NewBusiness, crypto::SecretBox, messaging::NewChannel};
+    use switchboard_test_support::twilio;
+
+    let db = db::fresh().await;
+    let key_spec = SecretBox::generate_key_spec();
+    let secrets = SecretBox::from_config(&key_spec).unwrap();
+    let store = Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let biz = store
+        .create_business(NewBusiness {
+            name: "Load".into(),
+            slug: "load".into(),
+            time_zone: "UTC".into(),
+            default_language: Default::default(),
+            features: Default::default(),
+        })
+        .await
+        .unwrap();
+    let tenant = store.tenant(biz.id);
+    let channel_id = ChannelId::new();
+    let creds =
+        json!({"account_sid": "AC00000000000000000000000000000000", "auth_token": "load-token"})
+            .to_string();
+    tenant
+        .create_channel(NewChannel {
+            id: channel_id,
+            kind: ChannelKind::TwilioSms,
+            name: "sms".into(),
+            address: "+14155559999".into(),
+            credentials: secrets.seal(&creds, &channel_id.to_string()).unwrap(),
+            api_base: Some("http://127.0.0.1:9".into()),
+            settings: json!({}),
+        })
+        .await
+        .unwrap();
+    let env = [
+        ("SWITCHBOARD_MASTER_KEY", key_spec.as_str()),
+        ("SWITCHBOARD_JOB_LEASE_SECS", "2"),
+    ];
+    let server = start_with(&db.url, true, &env).await;
+    let url = format!("{}/webhooks/twilio/{channel_id}", server.base);
+    let client = reqwest::Client::new();
+    let acked = Arc::new(Mutex::new(0usize));
+    let mut tasks = Vec::new();
+    for worker in 0..16 {
+        let (client, url, acked) = (client.clone(), url.clone(), acked.clone());
+        tasks.push(tokio::spawn(async move {
+            for i in (worker..1000).step_by(16) {
+                let from = format!("+1415555{:04}", 1000 + (i % 50));
+                let params = twilio::sms_params(
+                    &format!("SM{i:032}"),
+                    &from,
+                    "+14155559999",
+                    &format!("message {i}"),
+                );
+                let (sig, body) = twilio::signed_sms_webhook("load-token", &url, &params);
+                let r = client
+                    .post(&url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("x-twilio-signature", sig)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                *acked.lock().unwrap() += 1;
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(*acked.lock().unwrap(), 1000);
+    // Killed while its workers are still processing the backlog.
+    server.sigkill();
+    assert_eq!(
+        tenant.count_messages("in").await.unwrap(),
+        1000,
+        "every acknowledged message was stored"
+    );
+
+    let _again = start_with(&db.url, true, &env).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let jobs = store
+            .list_jobs(Some(biz.id), None, None, 2000)
+            .await
+            .unwrap();
+        let done = jobs
+            .iter()
+            .filter(|j| j.kind == "conversation.process" && j.status == JobStatus::Done)
+            .count();
+        if done == 1000 {
+            assert_eq!(
+                jobs.iter()
+                    .filter(|j| j.kind == "conversation.process")
+                    .count(),
+                1000,
+                "one processing job per message"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "only {done} of 1000 processed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     store.close().await;
 }
