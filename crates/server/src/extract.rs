@@ -86,8 +86,11 @@ where
     }
 }
 
-/// The raw request body (webhooks verify signatures over it); too large is
-/// `payload_too_large` (413), unreadable `invalid_body` (400).
+/// Largest webhook body accepted: Meta sends up to 3 MB, more than the API's own limit.
+pub const WEBHOOK_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// The raw request body of a webhook (signatures are verified over it), up to
+/// [`WEBHOOK_BODY_LIMIT`]; larger is `payload_too_large` (413), unreadable `invalid_body` (400).
 pub struct RawBody(pub axum::body::Bytes);
 
 impl<S> FromRequest<S> for RawBody
@@ -96,15 +99,25 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::body::Bytes::from_request(req, state)
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > WEBHOOK_BODY_LIMIT) {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        axum::body::to_bytes(req.into_body(), WEBHOOK_BODY_LIMIT)
             .await
             .map(RawBody)
             .map_err(|e| {
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                let too_large = std::error::Error::source(&e)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+                if too_large {
                     ApiError::PayloadTooLarge
                 } else {
-                    ApiError::bad_request("invalid_body", e.body_text())
+                    ApiError::bad_request("invalid_body", "the request body could not be read")
                 }
             })
     }

@@ -165,7 +165,7 @@ async fn twilio_inbound_is_verified_stored_once_and_acknowledged_with_empty_twim
     let r = app
         .client
         .post(app.url(&format!("/webhooks/twilio/{id}")))
-        .body(vec![b'a'; 3 * 1024 * 1024])
+        .body(vec![b'a'; 5 * 1024 * 1024])
         .send()
         .await
         .unwrap();
