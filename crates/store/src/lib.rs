@@ -14,6 +14,7 @@ pub mod conversations;
 pub mod crypto;
 pub mod events;
 pub mod jobs;
+pub mod ledger;
 pub mod messaging;
 pub mod users;
 pub mod worker;

@@ -149,3 +149,112 @@ async fn jobs_claim_complete_fail_and_order() {
         JobStatus::Queued
     );
 }
+
+#[tokio::test]
+async fn a_thousand_concurrent_charges_against_500_never_overdraw() {
+    use switchboard_store::ledger::{NewTransfer, TransferOutcome, kind};
+    let (s, _d) = store().await;
+    let b = s.create_business(new_business("ledger")).await.unwrap();
+    let t = s.tenant(b.id);
+    let clearing = t
+        .ledger_account(kind::PAYMENT_CLEARING, "", "USD")
+        .await
+        .unwrap();
+    let wallet = t
+        .ledger_account(kind::CUSTOMER_WALLET, "customer-1", "USD")
+        .await
+        .unwrap();
+    let revenue = t
+        .ledger_account(kind::PLATFORM_REVENUE, "", "USD")
+        .await
+        .unwrap();
+    let topup = t
+        .transfer(NewTransfer {
+            idempotency_key: "topup:pay_1",
+            kind: "topup",
+            debit: &clearing,
+            credit: &wallet,
+            amount: 500,
+            reason: "",
+        })
+        .await
+        .unwrap();
+    assert_eq!(topup.outcome(), TransferOutcome::Posted);
+    // The same payment event again credits nothing more.
+    let again = t
+        .transfer(NewTransfer {
+            idempotency_key: "topup:pay_1",
+            kind: "topup",
+            debit: &clearing,
+            credit: &wallet,
+            amount: 500,
+            reason: "",
+        })
+        .await
+        .unwrap();
+    assert_eq!(again.id, topup.id);
+
+    let mut tasks = Vec::new();
+    for i in 0..1000 {
+        let (t, wallet, revenue) = (t.clone(), wallet.clone(), revenue.clone());
+        tasks.push(tokio::spawn(async move {
+            let key = format!("charge:msg-{i}");
+            t.transfer(NewTransfer {
+                idempotency_key: &key,
+                kind: "ai_reply",
+                debit: &wallet,
+                credit: &revenue,
+                amount: 1,
+                reason: "",
+            })
+            .await
+            .unwrap()
+            .outcome()
+        }));
+    }
+    let mut posted = 0;
+    for task in tasks {
+        if task.await.unwrap() == TransferOutcome::Posted {
+            posted += 1;
+        }
+    }
+    assert_eq!(posted, 500);
+    assert_eq!(t.get_account(&wallet.id).await.unwrap().balance, 0);
+    assert_eq!(t.get_account(&revenue.id).await.unwrap().balance, 500);
+    assert_eq!(t.ledger_postings_sum().await.unwrap(), 0);
+
+    // A refused charge stays refused after money arrives; a new fact is charged.
+    t.transfer(NewTransfer {
+        idempotency_key: "topup:pay_2",
+        kind: "topup",
+        debit: &clearing,
+        credit: &wallet,
+        amount: 10,
+        reason: "",
+    })
+    .await
+    .unwrap();
+    let mut refused_seen = 0;
+    for i in 0..1000 {
+        let key = format!("charge:msg-{i}");
+        let r = t
+            .transfer(NewTransfer {
+                idempotency_key: &key,
+                kind: "ai_reply",
+                debit: &wallet,
+                credit: &revenue,
+                amount: 1,
+                reason: "",
+            })
+            .await
+            .unwrap();
+        if r.outcome() == TransferOutcome::Refused {
+            refused_seen += 1;
+        }
+    }
+    assert_eq!(
+        refused_seen, 500,
+        "retries return the first outcome, refusals included"
+    );
+    assert_eq!(t.get_account(&wallet.id).await.unwrap().balance, 10);
+}

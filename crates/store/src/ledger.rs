@@ -1,0 +1,235 @@
+//! The ledger's storage: accounts whose balances move only through transfers, each transfer
+//! two postings that sum to zero. A debit is one conditional `UPDATE ... WHERE balance - held
+//! >= amount` inside the transfer's transaction, so no wallet goes below zero under any
+//! concurrency. Every transfer carries an idempotency key from the business fact: a retry
+//! returns the first outcome, and a refusal is recorded so it stays refused.
+use serde::Serialize;
+use switchboard_domain::time::now_ms;
+
+use crate::{StoreError, StoreResult, TenantStore, on_db, on_tx};
+
+/// Kinds of ledger accounts.
+pub mod kind {
+    pub const CUSTOMER_WALLET: &str = "customer_wallet";
+    pub const OPERATOR_EARNINGS: &str = "operator_earnings";
+    pub const PLATFORM_REVENUE: &str = "platform_revenue";
+    pub const PAYMENT_CLEARING: &str = "payment_clearing";
+    pub const PROMOTIONS: &str = "promotions";
+    pub const EXPIRY_WRITEOFF: &str = "expiry_writeoff";
+
+    /// Accounts that fund others and may run negative (money enters the system through them).
+    pub fn is_source(kind: &str) -> bool {
+        matches!(kind, PAYMENT_CLEARING | PROMOTIONS)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Account {
+    pub id: String,
+    pub kind: String,
+    /// The customer or operator the account belongs to; empty for business-wide accounts.
+    pub owner_id: String,
+    pub currency: String,
+    /// Minor units.
+    pub balance: i64,
+    /// Reserved by open holds, not spendable.
+    pub held: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferOutcome {
+    Posted,
+    /// Not enough available balance; recorded, and final for this key.
+    Refused,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Transfer {
+    pub id: String,
+    pub idempotency_key: String,
+    pub kind: String,
+    /// `posted` or `refused`.
+    pub status: String,
+    pub debit_account: String,
+    pub credit_account: String,
+    pub amount: i64,
+    pub currency: String,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+impl Transfer {
+    pub fn outcome(&self) -> TransferOutcome {
+        if self.status == "posted" {
+            TransferOutcome::Posted
+        } else {
+            TransferOutcome::Refused
+        }
+    }
+}
+
+/// A transfer to make.
+pub struct NewTransfer<'a> {
+    pub idempotency_key: &'a str,
+    pub kind: &'a str,
+    pub debit: &'a Account,
+    pub credit: &'a Account,
+    pub amount: i64,
+    pub reason: &'a str,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, kind, owner_id, currency, balance, held";
+const TRANSFER_COLUMNS: &str = "id, idempotency_key, kind, status, debit_account, credit_account, amount, currency, reason, created_at";
+
+impl TenantStore {
+    /// The account of `kind` for `owner` in `currency`, created on first use.
+    pub async fn ledger_account(
+        &self,
+        kind: &str,
+        owner: &str,
+        currency: &str,
+    ) -> StoreResult<Account> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE business_id = $1 AND kind = $2 AND owner_id = $3 AND currency = $4"
+        );
+        let find = || async {
+            on_db!(&self.store.db, r, p => sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(self.business_id.to_string())
+                .bind(kind)
+                .bind(owner)
+                .bind(currency)
+                .fetch_optional(p)
+                .await)
+        };
+        if let Some(a) = find().await? {
+            return Ok(a);
+        }
+        on_db!(&self.store.db, w, p => sqlx::query(
+            "INSERT INTO ledger_accounts (id, business_id, kind, owner_id, currency, allow_negative, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (business_id, kind, owner_id, currency) DO NOTHING")
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(self.business_id.to_string())
+            .bind(kind)
+            .bind(owner)
+            .bind(currency)
+            .bind(self::kind::is_source(kind))
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        find().await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn get_account(&self, id: &str) -> StoreResult<Account> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = $1 AND business_id = $2"
+        );
+        Ok(
+            on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .bind(self.business_id.to_string())
+            .fetch_one(p)
+            .await)?,
+        )
+    }
+
+    async fn transfer_by_key(&self, key: &str) -> StoreResult<Option<Transfer>> {
+        let sql = format!(
+            "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE business_id = $1 AND idempotency_key = $2"
+        );
+        Ok(
+            on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.business_id.to_string())
+            .bind(key)
+            .fetch_optional(p)
+            .await)?,
+        )
+    }
+
+    /// Moves `amount` (> 0) from `debit` to `credit`, once per idempotency key.
+    pub async fn transfer(&self, t: NewTransfer<'_>) -> StoreResult<Transfer> {
+        if t.amount <= 0 || t.debit.currency != t.credit.currency || t.debit.id == t.credit.id {
+            return Err(StoreError::Corrupt(
+                "a transfer needs a positive amount between two accounts of one currency".into(),
+            ));
+        }
+        if let Some(first) = self.transfer_by_key(t.idempotency_key).await? {
+            return Ok(first);
+        }
+        match self.try_transfer(&t).await {
+            // The same key raced us and won: its outcome is the outcome.
+            Err(StoreError::Conflict(_)) => self
+                .transfer_by_key(t.idempotency_key)
+                .await?
+                .ok_or(StoreError::NotFound),
+            other => other,
+        }
+    }
+
+    async fn try_transfer(&self, t: &NewTransfer<'_>) -> StoreResult<Transfer> {
+        let now = now_ms();
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut tx = self.store.begin().await?;
+        let debited = on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
+            .bind(&t.debit.id)
+            .bind(t.amount)
+            .bind(self.business_id.to_string())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        let status = if debited == 1 { "posted" } else { "refused" };
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO ledger_transfers (id, business_id, idempotency_key, kind, status, debit_account, credit_account, amount, currency, reason, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind(&id)
+            .bind(self.business_id.to_string())
+            .bind(t.idempotency_key)
+            .bind(t.kind)
+            .bind(status)
+            .bind(&t.debit.id)
+            .bind(&t.credit.id)
+            .bind(t.amount)
+            .bind(&t.debit.currency)
+            .bind(t.reason)
+            .bind(now)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if debited == 1 {
+            on_tx!(&mut tx, c => sqlx::query("UPDATE ledger_accounts SET balance = balance + $2 WHERE id = $1")
+                .bind(&t.credit.id)
+                .bind(t.amount)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+            for (account, amount) in [(&t.debit.id, -t.amount), (&t.credit.id, t.amount)] {
+                on_tx!(&mut tx, c => sqlx::query(
+                    "INSERT INTO ledger_postings (id, transfer_id, account_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(uuid::Uuid::now_v7().to_string())
+                    .bind(&id)
+                    .bind(account)
+                    .bind(amount)
+                    .bind(now)
+                    .execute(&mut *c)
+                    .await
+                    .map(|r| r.rows_affected()))?;
+            }
+        }
+        tx.commit().await?;
+        self.transfer_by_key(t.idempotency_key)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Sum of every posting of this business: zero whenever the ledger is consistent.
+    pub async fn ledger_postings_sum(&self) -> StoreResult<i64> {
+        let sum: Option<i64> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM ledger_postings p JOIN ledger_transfers t ON t.id = p.transfer_id WHERE t.business_id = $1")
+            .bind(self.business_id.to_string())
+            .fetch_one(p)
+            .await)?;
+        Ok(sum.unwrap_or(0))
+    }
+}
