@@ -1,6 +1,6 @@
 //! The ledger's storage: accounts whose balances move only through transfers, each transfer
-//! two postings that sum to zero. A debit is one conditional `UPDATE ... WHERE balance - held
-//! >= amount` inside the transfer's transaction, so no wallet goes below zero under any
+//! two postings that sum to zero. A debit is one conditional update (`balance - held` must cover
+//! the amount) inside the transfer's transaction, so no wallet goes below zero under any
 //! concurrency. Every transfer carries an idempotency key from the business fact: a retry
 //! returns the first outcome, and a refusal is recorded so it stays refused.
 use serde::Serialize;
