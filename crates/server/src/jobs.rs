@@ -56,6 +56,7 @@ pub fn build_worker(
                 secrets: secrets.clone(),
                 http: http.clone(),
                 public_base: public_base.into(),
+                throttle: Default::default(),
             },
         )
         .build()

@@ -39,6 +39,9 @@ pub struct CreateChannel {
     /// machines the internet cannot reach).
     #[serde(default)]
     pub polling: bool,
+    /// Messages per second this channel may send (default by kind: SMS and WhatsApp Web 1,
+    /// Twilio WhatsApp 20, Telegram 25, Meta 50).
+    pub send_rate_per_sec: Option<u32>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -102,6 +105,12 @@ pub async fn create(
         }
         _ => {}
     }
+    if body
+        .send_rate_per_sec
+        .is_some_and(|r| !(1..=1000).contains(&r))
+    {
+        return Err(ApiError::validation("send_rate_per_sec must be 1 to 1000"));
+    }
     if body.polling && body.kind != ChannelKind::Telegram {
         return Err(ApiError::validation(
             "polling is only for telegram channels",
@@ -134,7 +143,7 @@ pub async fn create(
             address,
             credentials: creds.seal(&state.secrets, &id.to_string())?,
             api_base: body.api_base.map(|b| b.trim_end_matches('/').to_string()),
-            settings: serde_json::json!({"polling": body.polling}),
+            settings: serde_json::json!({"polling": body.polling, "send_rate_per_sec": body.send_rate_per_sec}),
         })
         .await?;
     if row.kind()? == ChannelKind::WhatsappWeb {

@@ -76,6 +76,55 @@ pub struct SendOutbound {
     pub secrets: switchboard_store::crypto::SecretBox,
     pub http: reqwest::Client,
     pub public_base: Arc<str>,
+    pub throttle: SendThrottle,
+}
+
+/// Paces sends per channel (that is, per sending number or bot) at what the provider tolerates:
+/// an SMS long code about one message a second, a WhatsApp Web session slowly enough not to
+/// look like spam, the others faster. `settings.send_rate_per_sec` on a channel overrides it.
+#[derive(Clone, Default)]
+pub struct SendThrottle {
+    limiters: Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<String, Arc<governor::DefaultDirectRateLimiter>>,
+        >,
+    >,
+}
+
+pub fn default_send_rate(kind: ChannelKind) -> u32 {
+    match kind {
+        ChannelKind::TwilioSms | ChannelKind::WhatsappWeb => 1,
+        ChannelKind::TwilioWhatsapp => 20,
+        ChannelKind::Telegram => 25,
+        ChannelKind::MetaWhatsapp => 50,
+        ChannelKind::Api => 1000,
+    }
+}
+
+impl SendThrottle {
+    /// Waits until the channel may send again.
+    pub async fn wait(&self, channel_id: &str, per_sec: u32) {
+        let limiter = {
+            let mut map = self
+                .limiters
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            map.entry(format!("{channel_id}:{per_sec}"))
+                .or_insert_with(|| {
+                    let rate =
+                        std::num::NonZeroU32::new(per_sec).unwrap_or(std::num::NonZeroU32::MIN);
+                    // A short burst keeps a reply split in a few parts from waiting on itself.
+                    let burst = rate.saturating_mul(
+                        std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN),
+                    );
+                    Arc::new(governor::RateLimiter::direct(
+                        governor::Quota::per_second(rate).allow_burst(burst),
+                    ))
+                })
+                .clone()
+        };
+        limiter.until_ready().await;
+    }
 }
 
 fn address_kind(kind: ChannelKind) -> &'static str {
@@ -133,6 +182,11 @@ impl JobHandler for SendOutbound {
         };
         let content: OutboundContent =
             serde_json::from_str(&msg.content).map_err(JobError::fatal)?;
+        let rate = channel.settings_json()["send_rate_per_sec"]
+            .as_u64()
+            .and_then(|r| u32::try_from(r).ok())
+            .unwrap_or_else(|| default_send_rate(kind));
+        self.throttle.wait(&channel.id, rate).await;
         match sender.send(&to, &content, &msg.id).await {
             Ok(SentMessage {
                 provider_message_id,

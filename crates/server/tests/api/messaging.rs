@@ -431,6 +431,31 @@ async fn meta_handshake_signature_and_statuses() {
     let sent = fake.message_requests();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["text"]["body"], "Здравствуйте!");
+    // Meta's status webhooks move it on; a late `sent` does not move it back.
+    let queued: Value = r.json().await.unwrap();
+    let msg_id = queued["message_ids"][0].as_str().unwrap().parse().unwrap();
+    let wamid = tenant
+        .get_message(msg_id)
+        .await
+        .unwrap()
+        .provider_message_id
+        .unwrap();
+    for st in ["read", "sent", "delivered"] {
+        let body = meta::status("106540352242922", &wamid, st, None).to_string();
+        assert_eq!(
+            post(
+                meta::signed_payload("meta-app-secret", body.as_bytes()),
+                body
+            )
+            .await
+            .unwrap()
+            .status(),
+            200
+        );
+    }
+    let row = tenant.get_message(msg_id).await.unwrap();
+    assert_eq!(row.status, "read");
+    assert!(row.read_at.is_some() && row.delivered_at.is_some());
     app.stop().await;
 }
 
@@ -630,5 +655,84 @@ async fn telegram_long_polling_stores_updates_once() {
     let tenant = app.store.tenant(a.business_id.parse().unwrap());
     assert_eq!(tenant.count_messages("in").await.unwrap(), 2);
     assert_eq!(app.state.worker.drain().await.unwrap(), 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn auto_acknowledgement_whatsapp_window_and_send_throttle() {
+    let app = spawn_app().await;
+    let a = app.seed_business("Window Shop").await;
+    let fake = twilio::spawn().await.unwrap();
+    let r = app
+        .patch(
+            &format!("/api/v1/businesses/{}", a.business_id),
+            &a.owner_key,
+            json!({"settings": {"auto_ack": "Thanks! We will answer shortly."}}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = app
+        .post("/api/v1/channels", &a.owner_key, json!({"kind": "twilio_whatsapp", "address": OUR_NUMBER, "api_base": fake.url(), "send_rate_per_sec": 1,
+            "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let ch: Value = r.json().await.unwrap();
+    let id = ch["id"].as_str().unwrap();
+    let url = format!("{}/webhooks/twilio/{id}", app.base);
+    let params = twilio::whatsapp_params("SMW1", "+14155550100", OUR_NUMBER, "hello", "Dana");
+    assert_eq!(
+        post_twilio(&app, id, &url, &params, false).await.status(),
+        200
+    );
+    app.state.worker.drain().await.unwrap();
+    app.state.worker.drain().await.unwrap();
+    let sent = fake.message_requests();
+    assert_eq!(sent.len(), 1, "one acknowledgement");
+    assert_eq!(sent[0]["Body"], "Thanks! We will answer shortly.");
+    assert_eq!(sent[0]["To"], "whatsapp:+14155550100");
+    let convs: Value = app
+        .get("/api/v1/conversations", &a.owner_key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let conv = convs["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        convs["items"][0]["bot_paused"], false,
+        "the bot's own reply does not pause it"
+    );
+
+    // Inside the window: free text goes (the per-number throttle lets a burst of 5 through at
+    // once, then one a second).
+    let started = std::time::Instant::now();
+    for i in 0..6 {
+        let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": format!("part {i}")}})).await;
+        assert_eq!(r.status(), 202);
+    }
+    app.state.worker.drain().await.unwrap();
+    assert_eq!(fake.message_requests().len(), 7);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "the sixth message waited for the throttle"
+    );
+
+    // 25 hours after the customer's last message only a template may go.
+    switchboard_store::on_db!(&app.store.db, w, p => sqlx::query("UPDATE conversations SET last_inbound_at = last_inbound_at - 90000000")
+        .execute(p).await.map(|r| r.rows_affected())).unwrap();
+    let r = app
+        .post(
+            "/api/v1/messages",
+            &a.owner_key,
+            json!({"conversation_id": conv, "content": {"type": "text", "body": "late"}}),
+        )
+        .await;
+    assert_error(r, 422, "whatsapp_window_closed").await;
+    let r = app
+        .post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "template", "name": "HX0123456789abcdef0123456789abcdef", "language": "en_US", "variables": ["Dana", "10:00"]}}))
+        .await;
+    assert_eq!(r.status(), 202);
+    app.state.worker.drain().await.unwrap();
+    let last = fake.message_requests().pop().unwrap();
+    assert_eq!(last["ContentSid"], "HX0123456789abcdef0123456789abcdef");
     app.stop().await;
 }
