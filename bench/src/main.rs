@@ -14,24 +14,26 @@ use tokio_util::sync::CancellationToken;
 
 #[derive(Parser, Debug)]
 #[command(about = "Switchboard benchmarks (see bench/README.md)")]
-struct Args {
+pub struct Args {
     /// Seconds per HTTP scenario.
     #[arg(long, default_value_t = 5)]
-    seconds: u64,
+    pub seconds: u64,
     /// Parallel HTTP clients.
     #[arg(long, default_value_t = 16)]
-    concurrency: usize,
+    pub concurrency: usize,
     /// No-op jobs to run.
     #[arg(long, default_value_t = 2000)]
-    jobs: usize,
+    pub jobs: usize,
 }
 
-struct Row {
-    backend: &'static str,
-    scenario: &'static str,
-    count: usize,
-    per_sec: f64,
-    lat: Vec<Duration>,
+mod messaging;
+
+pub struct Row {
+    pub backend: &'static str,
+    pub scenario: &'static str,
+    pub count: usize,
+    pub per_sec: f64,
+    pub lat: Vec<Duration>,
 }
 
 fn pct(sorted: &[Duration], p: f64) -> f64 {
@@ -54,13 +56,13 @@ async fn main() -> anyhow::Result<()> {
         rows.extend(run_backend(d, &args).await?);
     }
     println!(
-        "\n{:<9} {:<10} {:>8} {:>10} {:>9} {:>9} {:>9} {:>9}",
+        "\n{:<9} {:<14} {:>8} {:>10} {:>9} {:>9} {:>9} {:>9}",
         "backend", "scenario", "count", "per_sec", "p50_ms", "p90_ms", "p99_ms", "max_ms"
     );
     for mut r in rows {
         r.lat.sort();
         println!(
-            "{:<9} {:<10} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+            "{:<9} {:<14} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
             r.backend,
             r.scenario,
             r.count,
@@ -81,8 +83,11 @@ async fn run_backend(d: &db::TestDb, args: &Args) -> anyhow::Result<Vec<Row>> {
     config.run_workers = true;
     config.worker_concurrency = 16;
     config.log_level = "error".into();
+    config.public_url = format!("http://{addr}");
+    config.webhook_rate_per_sec = 1_000_000;
     let state = AppState::new(config).await?;
     let store = state.store.clone();
+    let secrets = state.secrets.clone();
     let token = CancellationToken::new();
     let server = tokio::spawn(launch(listener, state, token.clone()));
 
@@ -175,6 +180,7 @@ async fn run_backend(d: &db::TestDb, args: &Args) -> anyhow::Result<Vec<Row>> {
         per_sec: lat.len() as f64 / elapsed.as_secs_f64(),
         lat,
     });
+    rows.extend(messaging::run(d.backend, &store, &secrets, addr, business.id, args).await?);
     token.cancel();
     server.await?.context("server")?;
     Ok(rows)

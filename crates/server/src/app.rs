@@ -52,6 +52,7 @@ impl AppState {
             }
         };
         let http = switchboard_channels::build_client()?;
+        let limits = crate::ops::limits::Limits::new(config.webhook_rate_per_sec);
         let worker = jobs::build_worker(
             &store,
             &secrets,
@@ -70,7 +71,7 @@ impl AppState {
             secrets,
             worker,
             http,
-            limits: Default::default(),
+            limits,
         })
     }
 }

@@ -42,6 +42,8 @@ pub struct Config {
     /// How long a claimed job stays leased to its worker without a heartbeat; a job whose
     /// worker died is claimed again after this.
     pub job_lease_secs: u64,
+    /// Webhook requests per second accepted per channel (bursts of five seconds' worth).
+    pub webhook_rate_per_sec: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -79,7 +81,8 @@ impl Config {
             .set_default("worker_concurrency", 8)?
             .set_default("run_workers", true)?
             .set_default("job_retry_base_ms", 2000)?
-            .set_default("job_lease_secs", 60)?;
+            .set_default("job_lease_secs", 60)?
+            .set_default("webhook_rate_per_sec", 200)?;
         if let Some(path) = file {
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
@@ -156,6 +159,7 @@ impl Config {
             run_workers: false,
             job_retry_base_ms: 50,
             job_lease_secs: 60,
+            webhook_rate_per_sec: 200,
         }
     }
 }

@@ -192,8 +192,13 @@ impl Worker {
                     drop(permit);
                 });
             }
-            while tasks.try_join_next().is_some() {}
-            if got == 0 || permits.available_permits() == 0 {
+            // A job that finished since the last claim may have unblocked the next job of its
+            // queue key: claim again at once rather than waiting for the poll interval.
+            let mut reaped = 0;
+            while tasks.try_join_next().is_some() {
+                reaped += 1;
+            }
+            if (got == 0 && reaped == 0) || permits.available_permits() == 0 {
                 tokio::select! {
                     _ = shutdown.cancelled() => break,
                     _ = self.wake.notified() => {}

@@ -25,8 +25,18 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
+        Self::new(200)
+    }
+}
+
+impl Limits {
+    /// `webhooks_per_sec` per channel, with bursts of five seconds' worth.
+    pub fn new(webhooks_per_sec: u32) -> Self {
         Limits {
-            webhooks: Arc::new(RateLimiter::keyed(quota(200, 1000))),
+            webhooks: Arc::new(RateLimiter::keyed(quota(
+                webhooks_per_sec,
+                webhooks_per_sec.saturating_mul(5),
+            ))),
             sends_per_business: Arc::new(RateLimiter::keyed(quota(50, 200))),
             sends_per_destination: Arc::new(RateLimiter::keyed(quota(1, 10))),
         }
