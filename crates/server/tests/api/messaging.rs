@@ -736,3 +736,125 @@ async fn auto_acknowledgement_whatsapp_window_and_send_throttle() {
     assert_eq!(last["ContentSid"], "HX0123456789abcdef0123456789abcdef");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn conversation_actions_filters_and_send_rate_limit() {
+    let app = spawn_app().await;
+    let a = app.seed_business("Inbox Co").await;
+    let other = app.seed_business("Other Inbox").await;
+    let fake = twilio::spawn().await.unwrap();
+    let ch = twilio_channel(&app, &a.owner_key, "twilio_sms", &fake.url()).await;
+    let conv = inbound_conversation(&app, &a.owner_key, &ch, "SM77").await;
+    let users: Value = app
+        .get("/api/v1/users", &a.owner_key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let owner_id = users[0]["id"].as_str().unwrap();
+    let actions = format!("/api/v1/conversations/{conv}/actions");
+    let act = |body: Value| app.post(&actions, &a.owner_key, body);
+
+    let c: Value = act(json!({"action": "assign", "user_id": owner_id}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c["assignee_id"], owner_id);
+    let mine: Value = app
+        .get(
+            &format!("/api/v1/conversations?assignee_id={owner_id}"),
+            &a.owner_key,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let c: Value = act(json!({"action": "pause_bot"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c["bot_paused"], true);
+    let c: Value = act(json!({"action": "resume_bot"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c["bot_paused"], false);
+    let c: Value = act(json!({"action": "close"})).await.json().await.unwrap();
+    assert_eq!(c["status"], "closed");
+    let open: Value = app
+        .get("/api/v1/conversations?status=open", &a.owner_key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(open["items"].as_array().unwrap().is_empty());
+    let c: Value = act(json!({"action": "reopen"})).await.json().await.unwrap();
+    assert_eq!(c["status"], "open");
+    assert_error(
+        act(json!({"action": "teleport"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let stranger = users_of(&app, &other.owner_key).await;
+    assert_error(
+        act(json!({"action": "assign", "user_id": stranger})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    // Another business cannot see or touch it.
+    assert_error(
+        app.get(&format!("/api/v1/conversations/{conv}"), &other.owner_key)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.post(
+            &format!("/api/v1/conversations/{conv}/actions"),
+            &other.owner_key,
+            json!({"action": "close"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.post(
+            "/api/v1/messages",
+            &other.owner_key,
+            json!({"conversation_id": conv, "content": {"type": "text", "body": "x"}}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // Sends to one destination beyond its burst get 429 with Retry-After.
+    let mut limited = None;
+    for i in 0..30 {
+        let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": format!("n{i}")}})).await;
+        if r.status() == 429 {
+            limited = Some(r);
+            break;
+        }
+        assert_eq!(r.status(), 202);
+    }
+    let r = limited.expect("the destination limit applies");
+    assert!(r.headers().contains_key("retry-after"));
+    assert_error(r, 429, "rate_limited").await;
+    app.stop().await;
+}
+
+async fn users_of(app: &TestApp, key: &str) -> String {
+    let users: Value = app.get("/api/v1/users", key).await.json().await.unwrap();
+    users[0]["id"].as_str().unwrap().to_string()
+}
