@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::{
     Store, StoreResult,
@@ -232,8 +233,6 @@ impl Worker {
     async fn execute(&self, job: Job) {
         let span =
             tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
-        let _enter = span.enter();
-        drop(_enter);
         let result = match self.handlers.get(&job.kind) {
             None => Err(JobError::Fatal(format!(
                 "no handler for job kind `{}`",
@@ -258,7 +257,7 @@ impl Worker {
                     }
                 };
                 tokio::select! {
-                    r = h.run(&job) => r,
+                    r = h.run(&job).instrument(span.clone()) => r,
                     _ = keepalive => unreachable_keepalive(),
                 }
             }
