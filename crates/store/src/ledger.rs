@@ -6,7 +6,7 @@
 use serde::Serialize;
 use switchboard_domain::time::now_ms;
 
-use crate::{StoreError, StoreResult, TenantStore, on_db, on_tx};
+use crate::{StoreError, StoreResult, TenantStore, Tx, on_db, on_tx};
 
 /// Kinds of ledger accounts.
 pub mod kind {
@@ -134,7 +134,7 @@ impl TenantStore {
         )
     }
 
-    async fn transfer_by_key(&self, key: &str) -> StoreResult<Option<Transfer>> {
+    pub(crate) async fn transfer_by_key(&self, key: &str) -> StoreResult<Option<Transfer>> {
         let sql = format!(
             "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE business_id = $1 AND idempotency_key = $2"
         );
@@ -180,10 +180,29 @@ impl TenantStore {
             .await
             .map(|r| r.rows_affected()))?;
         let status = if debited == 1 { "posted" } else { "refused" };
-        on_tx!(&mut tx, c => sqlx::query(
+        self.record_transfer_tx(&mut tx, &id, t, status, now)
+            .await?;
+        tx.commit().await?;
+        self.transfer_by_key(t.idempotency_key)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Writes a transfer row and, when posted, credits the other side and appends the two
+    /// postings. The debit side has already been applied by the caller in the same
+    /// transaction (a conditional debit, or a settlement out of a hold).
+    pub(crate) async fn record_transfer_tx(
+        &self,
+        tx: &mut Tx,
+        id: &str,
+        t: &NewTransfer<'_>,
+        status: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        on_tx!(tx, c => sqlx::query(
             "INSERT INTO ledger_transfers (id, business_id, idempotency_key, kind, status, debit_account, credit_account, amount, currency, reason, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-            .bind(&id)
+            .bind(id)
             .bind(self.business_id.to_string())
             .bind(t.idempotency_key)
             .bind(t.kind)
@@ -197,30 +216,28 @@ impl TenantStore {
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
-        if debited == 1 {
-            on_tx!(&mut tx, c => sqlx::query("UPDATE ledger_accounts SET balance = balance + $2 WHERE id = $1")
-                .bind(&t.credit.id)
-                .bind(t.amount)
+        if status != "posted" {
+            return Ok(());
+        }
+        on_tx!(tx, c => sqlx::query("UPDATE ledger_accounts SET balance = balance + $2 WHERE id = $1")
+            .bind(&t.credit.id)
+            .bind(t.amount)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        for (account, amount) in [(&t.debit.id, -t.amount), (&t.credit.id, t.amount)] {
+            on_tx!(tx, c => sqlx::query(
+                "INSERT INTO ledger_postings (id, transfer_id, account_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(id)
+                .bind(account)
+                .bind(amount)
+                .bind(now)
                 .execute(&mut *c)
                 .await
                 .map(|r| r.rows_affected()))?;
-            for (account, amount) in [(&t.debit.id, -t.amount), (&t.credit.id, t.amount)] {
-                on_tx!(&mut tx, c => sqlx::query(
-                    "INSERT INTO ledger_postings (id, transfer_id, account_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(uuid::Uuid::now_v7().to_string())
-                    .bind(&id)
-                    .bind(account)
-                    .bind(amount)
-                    .bind(now)
-                    .execute(&mut *c)
-                    .await
-                    .map(|r| r.rows_affected()))?;
-            }
         }
-        tx.commit().await?;
-        self.transfer_by_key(t.idempotency_key)
-            .await?
-            .ok_or(StoreError::NotFound)
+        Ok(())
     }
 
     /// Sum of every posting of this business: zero whenever the ledger is consistent.

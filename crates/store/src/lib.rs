@@ -13,6 +13,7 @@ pub mod businesses;
 pub mod conversations;
 pub mod crypto;
 pub mod events;
+pub mod holds;
 pub mod jobs;
 pub mod ledger;
 pub mod messaging;

@@ -258,3 +258,123 @@ async fn a_thousand_concurrent_charges_against_500_never_overdraw() {
     );
     assert_eq!(t.get_account(&wallet.id).await.unwrap().balance, 10);
 }
+
+#[tokio::test]
+async fn holds_reserve_settle_release_and_expire() {
+    use switchboard_store::ledger::{NewTransfer, TransferOutcome, kind};
+    let (s, _d) = store().await;
+    let b = s.create_business(new_business("holds")).await.unwrap();
+    let t = s.tenant(b.id);
+    let clearing = t
+        .ledger_account(kind::PAYMENT_CLEARING, "", "USD")
+        .await
+        .unwrap();
+    let wallet = t
+        .ledger_account(kind::CUSTOMER_WALLET, "c1", "USD")
+        .await
+        .unwrap();
+    let earnings = t
+        .ledger_account(kind::OPERATOR_EARNINGS, "op1", "USD")
+        .await
+        .unwrap();
+    t.transfer(NewTransfer {
+        idempotency_key: "topup:1",
+        kind: "topup",
+        debit: &clearing,
+        credit: &wallet,
+        amount: 500,
+        reason: "",
+    })
+    .await
+    .unwrap();
+    let far = switchboard_domain::time::now_ms() + 3_600_000;
+    assert!(
+        t.reserve("call:1", &wallet, 600, far)
+            .await
+            .unwrap()
+            .is_none(),
+        "cannot hold more than the balance"
+    );
+    let hold = t
+        .reserve("call:1", &wallet, 300, far)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        t.reserve("call:1", &wallet, 300, far)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        hold.id,
+        "idempotent"
+    );
+    assert_eq!(t.get_account(&wallet.id).await.unwrap().held, 300);
+    // Held money cannot be spent elsewhere.
+    let spend = |key: &'static str, amount| {
+        let (t, wallet, earnings) = (t.clone(), wallet.clone(), earnings.clone());
+        async move {
+            t.transfer(NewTransfer {
+                idempotency_key: key,
+                kind: "text",
+                debit: &wallet,
+                credit: &earnings,
+                amount,
+                reason: "",
+            })
+            .await
+            .unwrap()
+            .outcome()
+        }
+    };
+    assert_eq!(spend("text:1", 250).await, TransferOutcome::Refused);
+    assert_eq!(spend("text:2", 200).await, TransferOutcome::Posted);
+    assert!(
+        !t.extend_hold(&hold, 1, far).await.unwrap(),
+        "nothing left to extend with"
+    );
+
+    let settled = t
+        .settle_hold(&hold, "call:1:settle", &earnings, 250, "call")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(settled.amount, 250);
+    let again = t
+        .settle_hold(&hold, "call:1:settle", &earnings, 250, "call")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.id, settled.id);
+    let w = t.get_account(&wallet.id).await.unwrap();
+    assert_eq!((w.balance, w.held), (50, 0));
+    assert_eq!(t.get_account(&earnings.id).await.unwrap().balance, 450);
+
+    let h2 = t
+        .reserve("call:2", &wallet, 50, far)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(t.release_hold(&h2).await.unwrap());
+    assert!(!t.release_hold(&h2).await.unwrap());
+    let h3 = t
+        .reserve(
+            "call:3",
+            &wallet,
+            40,
+            switchboard_domain::time::now_ms() - 1,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        t.expire_holds(switchboard_domain::time::now_ms())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(t.get_hold(&h3.id).await.unwrap().status, "expired");
+    let w = t.get_account(&wallet.id).await.unwrap();
+    assert_eq!((w.balance, w.held), (50, 0));
+    assert_eq!(t.ledger_postings_sum().await.unwrap(), 0);
+}
