@@ -121,11 +121,11 @@ impl TenantStore {
     }
 }
 
+/// Eight hex digits that tell keys apart in lists and logs.
 fn hex_prefix() -> String {
-    hex::encode(random_token(6).as_bytes())
-        .chars()
-        .take(8)
-        .collect()
+    let mut bytes = [0u8; 4];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    hex::encode(bytes)
 }
 
 impl Store {
@@ -193,7 +193,8 @@ impl Store {
             let _ = verify_password(password, &DUMMY_HASH);
             return Err(StoreError::NotFound);
         };
-        let token = random_token(32);
+        // Session tokens carry their own prefix so one can never be mistaken for an API key.
+        let token = format!("sbs_{}", random_token(32));
         let now = now_ms();
         let expires = now + SESSION_TTL_MS;
         on_db!(&self.db, w, p => sqlx::query(

@@ -8,7 +8,7 @@ use switchboard_domain::{
     message::{ChannelKind, Identity, InboundMessage, OutboundContent},
     time::now_ms,
 };
-use switchboard_store::messaging::{Ingested, MessageRow};
+use switchboard_store::messaging::Ingested;
 
 use crate::{
     app::AppState,
@@ -193,6 +193,3 @@ pub async fn inbound(
         },
     ))
 }
-
-/// A message as the API shows it.
-pub type Message = MessageRow;

@@ -217,6 +217,10 @@ async fn staff_sign_in_gives_a_session_token_and_cookie() {
     assert!(cookie.starts_with("sb_session=") && cookie.contains("HttpOnly"));
     let body: Value = r.json().await.unwrap();
     let token = body["token"].as_str().unwrap().to_string();
+    assert!(
+        token.starts_with("sbs_"),
+        "a session token never looks like an API key"
+    );
     assert_eq!(body["user"]["role"], "owner");
 
     let me: Value = app
@@ -278,7 +282,13 @@ async fn revoked_keys_and_deactivated_users_lose_access() {
         .await;
     let k: Value = r.json().await.unwrap();
     let secret = k["secret"].as_str().unwrap();
-    assert!(secret.starts_with(k["prefix"].as_str().unwrap()));
+    let prefix = k["prefix"].as_str().unwrap();
+    assert!(secret.starts_with(prefix));
+    let digits = prefix.strip_prefix("sb_").unwrap();
+    assert!(
+        digits.len() == 8 && digits.chars().all(|c| c.is_ascii_hexdigit()),
+        "{prefix}"
+    );
     assert_eq!(app.get("/api/v1/users", secret).await.status(), 200);
     let r = app
         .request(
