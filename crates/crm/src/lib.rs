@@ -1,1 +1,154 @@
-//! switchboard-crm
+//! The CRM adapter: one interface for services, staff, free slots, holds, clients and
+//! appointments, whichever system keeps them. [`BuiltinCalendar`] implements it over
+//! Switchboard's own calendar tables; external CRMs (YCLIENTS, Altegio, ...) will implement the
+//! same trait, so the agent and the API never know which one they talk to.
+#![forbid(unsafe_code)]
+
+mod builtin;
+
+pub use builtin::BuiltinCalendar;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use switchboard_domain::{
+    AppointmentId, ConversationId, CustomerId, HoldId, PhoneE164, ServiceId, StaffId,
+    calendar::Slot,
+};
+use switchboard_store::StoreError;
+pub use switchboard_store::calendar::{Appointment, Service, SlotHold, Staff};
+
+/// Why a CRM call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CrmError {
+    #[error("not found")]
+    NotFound,
+    /// The time is booked or held by someone else (or outside working hours).
+    #[error("that time is not free")]
+    SlotTaken,
+    /// The request does not fit (a cancelled appointment cannot be moved, an inactive service...).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("CRM backend failed: {0}")]
+    Backend(String),
+}
+
+impl From<StoreError> for CrmError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => CrmError::NotFound,
+            StoreError::SlotTaken => CrmError::SlotTaken,
+            StoreError::Invalid(why) => CrmError::Invalid(why),
+            other => CrmError::Backend(other.to_string()),
+        }
+    }
+}
+
+impl From<CrmError> for StoreError {
+    fn from(e: CrmError) -> Self {
+        match e {
+            CrmError::NotFound => StoreError::NotFound,
+            CrmError::SlotTaken => StoreError::SlotTaken,
+            CrmError::Invalid(why) => StoreError::Invalid(why),
+            CrmError::Backend(why) => StoreError::Corrupt(why),
+        }
+    }
+}
+
+pub type CrmResult<T> = Result<T, CrmError>;
+
+/// A free-time search.
+#[derive(Clone, Debug)]
+pub struct SlotSearch {
+    pub service_id: ServiceId,
+    /// Only this staff member; any who provides the service when `None`.
+    pub staff_id: Option<StaffId>,
+    /// Slots starting in `[from, to)`.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// The searcher's own hold and conversation, which do not count as busy.
+    pub own_conversation: Option<ConversationId>,
+    pub own_hold: Option<HoldId>,
+}
+
+/// A hold request.
+#[derive(Clone, Debug)]
+pub struct HoldRequest {
+    pub service_id: ServiceId,
+    pub staff_id: Option<StaffId>,
+    pub start: DateTime<Utc>,
+    pub conversation_id: Option<ConversationId>,
+    pub customer_id: Option<CustomerId>,
+    /// How long the hold lasts.
+    pub ttl_ms: i64,
+}
+
+/// A booking request.
+#[derive(Clone, Debug)]
+pub struct BookingRequest {
+    pub customer_id: CustomerId,
+    pub service_id: ServiceId,
+    /// Any free staff member who provides the service when `None`.
+    pub staff_id: Option<StaffId>,
+    pub start: DateTime<Utc>,
+    /// `agent`, `api` or `staff`.
+    pub source: String,
+    pub channel_id: Option<String>,
+    pub conversation_id: Option<ConversationId>,
+    pub notes: String,
+    /// The booker's hold on this time, given up by the booking.
+    pub hold_id: Option<HoldId>,
+    /// Repeating a booking with the same key returns the first booking.
+    pub idempotency_key: Option<String>,
+}
+
+/// A client as the CRM knows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    pub id: CustomerId,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+/// The operations the agent and the API need from a CRM.
+#[async_trait]
+pub trait CrmAdapter: Send + Sync {
+    /// A short name for logs (`builtin`, `yclients`, ...).
+    fn name(&self) -> &'static str;
+
+    /// Active services.
+    async fn services(&self) -> CrmResult<Vec<Service>>;
+
+    /// Active staff, only those who provide `service` when given.
+    async fn staff(&self, service: Option<ServiceId>) -> CrmResult<Vec<Staff>>;
+
+    /// Free slots in time order.
+    async fn free_slots(&self, search: &SlotSearch) -> CrmResult<Vec<Slot>>;
+
+    /// Holds a free slot for a short while.
+    async fn hold_slot(&self, req: &HoldRequest) -> CrmResult<SlotHold>;
+
+    async fn release_hold(&self, id: HoldId) -> CrmResult<()>;
+
+    async fn find_client_by_phone(&self, phone: &PhoneE164) -> CrmResult<Option<Client>>;
+
+    async fn create_client(&self, name: &str, phone: &PhoneE164) -> CrmResult<Client>;
+
+    async fn create_appointment(&self, req: &BookingRequest) -> CrmResult<Appointment>;
+
+    async fn cancel_appointment(&self, id: AppointmentId) -> CrmResult<Appointment>;
+
+    /// Moves an appointment to `start` (same service), with `staff` or anyone free.
+    async fn reschedule_appointment(
+        &self,
+        id: AppointmentId,
+        start: DateTime<Utc>,
+        staff: Option<StaffId>,
+        conversation: Option<ConversationId>,
+    ) -> CrmResult<Appointment>;
+
+    async fn get_appointment(&self, id: AppointmentId) -> CrmResult<Appointment>;
+
+    /// A client's booked appointments that have not ended yet, soonest first.
+    async fn upcoming_appointments(&self, client: CustomerId) -> CrmResult<Vec<Appointment>>;
+}

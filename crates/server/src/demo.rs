@@ -3,16 +3,29 @@
 //! demo business with an owner and an API key on first start, prints how to sign in, and serves.
 use std::path::Path;
 
+use chrono::Weekday;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use switchboard_domain::{Language, Role};
-use switchboard_store::{Store, businesses::NewBusiness, crypto};
+use switchboard_domain::{
+    ChannelId, Language, Role, ServiceId, StaffId,
+    calendar::{OpenInterval, WeeklyHours},
+    message::ChannelKind,
+};
+use switchboard_store::{
+    Store,
+    businesses::NewBusiness,
+    calendar::{Service, Staff},
+    crypto,
+    messaging::NewChannel,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    agent::config::AgentSettings,
     app::{AppState, launch, shutdown_on_signals},
     cli::DemoArgs,
     config::Config,
+    messaging::creds::Credentials,
 };
 
 pub const DEMO_SLUG: &str = "demo";
@@ -85,7 +98,12 @@ pub async fn prepare(
     {
         Some(c) if store.get_business_by_slug(DEMO_SLUG).await.is_ok() => c,
         _ => {
-            let c = seed(&store, config.admin_token.as_ref()).await?;
+            let c = seed(
+                &store,
+                config.admin_token.as_ref(),
+                config.master_key.as_ref().map(|k| k.expose_secret()),
+            )
+            .await?;
             write_private(&creds_path, &serde_json::to_string_pretty(&c)?)?;
             c
         }
@@ -94,7 +112,11 @@ pub async fn prepare(
     Ok((config, creds))
 }
 
-async fn seed(store: &Store, admin: Option<&SecretString>) -> anyhow::Result<DemoCredentials> {
+async fn seed(
+    store: &Store,
+    admin: Option<&SecretString>,
+    config_key: Option<&str>,
+) -> anyhow::Result<DemoCredentials> {
     let business = match store.get_business_by_slug(DEMO_SLUG).await {
         Ok(b) => b,
         Err(_) => {
@@ -140,6 +162,10 @@ async fn seed(store: &Store, admin: Option<&SecretString>) -> anyhow::Result<Dem
                 .await?;
         }
     }
+    let secrets = crypto::SecretBox::from_config(
+        config_key.ok_or_else(|| anyhow::anyhow!("the demo needs a master key"))?,
+    )?;
+    seed_salon(&tenant, &secrets).await?;
     let (_, api_key) = tenant.create_api_key("demo", Role::Owner).await?;
     Ok(DemoCredentials {
         business_id: business.id.to_string(),
@@ -150,6 +176,95 @@ async fn seed(store: &Store, admin: Option<&SecretString>) -> anyhow::Result<Dem
             .map(|a| a.expose_secret().to_string())
             .unwrap_or_default(),
     })
+}
+
+/// The demo salon's calendar and agent: three services named in English, Russian and Hebrew,
+/// two stylists with different hours, the rule-based agent (no API key needed) and an `api`
+/// channel to chat with it through `POST /api/v1/messages/inbound`. Runs once per database.
+async fn seed_salon(
+    tenant: &switchboard_store::TenantStore,
+    secrets: &crypto::SecretBox,
+) -> anyhow::Result<()> {
+    if !tenant.list_services(true).await?.is_empty() {
+        return Ok(());
+    }
+    let service = |en: &str, ru: &str, he: &str, duration_min: u32, price_minor: i64| Service {
+        id: ServiceId::new(),
+        names: [("en", en), ("ru", ru), ("he", he)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        description: String::new(),
+        duration_min,
+        price_minor,
+        currency: "USD".into(),
+        buffer_before_min: 0,
+        buffer_after_min: 10,
+        lead_time_min: 60,
+        step_min: 30,
+        active: true,
+        created_at: 0,
+        updated_at: 0,
+    };
+    let haircut = tenant
+        .save_service(&service("Haircut", "Стрижка", "תספורת", 45, 4000))
+        .await?;
+    let colour = tenant
+        .save_service(&service("Hair colouring", "Окрашивание", "צביעה", 90, 9500))
+        .await?;
+    let manicure = tenant
+        .save_service(&service("Manicure", "Маникюр", "מניקור", 30, 2500))
+        .await?;
+    let hours = |days: &[Weekday], start: &str, end: &str| -> anyhow::Result<WeeklyHours> {
+        Ok(WeeklyHours::on(days, &[OpenInterval::parse(start, end)?]))
+    };
+    use Weekday::*;
+    for (name, hours, services) in [
+        (
+            "Anna",
+            hours(&[Tue, Wed, Thu, Fri, Sat], "10:00", "19:00")?,
+            vec![haircut.id, colour.id, manicure.id],
+        ),
+        (
+            "Maria",
+            hours(&[Mon, Tue, Wed, Thu, Fri], "09:00", "17:00")?,
+            vec![haircut.id, manicure.id],
+        ),
+    ] {
+        tenant
+            .save_staff(&Staff {
+                id: StaffId::new(),
+                name: name.into(),
+                hours,
+                service_ids: services,
+                active: true,
+                created_at: 0,
+                updated_at: 0,
+            })
+            .await?;
+    }
+    let settings = AgentSettings {
+        persona: Some("Sam, the salon's front desk".into()),
+        address: Some("12 Example Street, Springfield".into()),
+        burst_ms: 1500,
+        ..AgentSettings::default()
+    };
+    tenant
+        .put_agent_config(&serde_json::to_value(&settings)?, None)
+        .await?;
+    let id = ChannelId::new();
+    tenant
+        .create_channel(NewChannel {
+            id,
+            kind: ChannelKind::Api,
+            name: "Demo web chat".into(),
+            address: String::new(),
+            credentials: Credentials::default().seal(secrets, &id.to_string())?,
+            api_base: None,
+            settings: serde_json::json!({}),
+        })
+        .await?;
+    Ok(())
 }
 
 pub async fn run(config: Config, args: &DemoArgs) -> anyhow::Result<()> {

@@ -36,6 +36,9 @@ pub enum ApiError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// A 409 with its own code (`slot_taken`, `invalid_state`...).
+    #[error("{1}")]
+    ConflictCode(&'static str, String),
     #[error("{1}")]
     Unprocessable(&'static str, String),
     #[error("too many requests")]
@@ -69,7 +72,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::FeatureDisabled(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictCode(..) => StatusCode::CONFLICT,
             ApiError::Unprocessable(..) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -87,6 +90,7 @@ impl ApiError {
             ApiError::FeatureDisabled(_) => "feature_disabled",
             ApiError::NotFound => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::ConflictCode(code, _) => code,
             ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -101,6 +105,11 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(what) => ApiError::Conflict(format!("already exists ({what})")),
+            StoreError::SlotTaken => ApiError::ConflictCode(
+                "slot_taken",
+                "that time is no longer free; ask /api/v1/slots for free times".into(),
+            ),
+            StoreError::Invalid(why) => ApiError::ConflictCode("invalid_state", why),
             other => ApiError::Internal(other.into()),
         }
     }

@@ -45,8 +45,9 @@ pub fn build_worker(
         .handler(NOOP, Noop)
         .handler(
             switchboard_store::messaging::PROCESS_JOB,
-            messaging::jobs::ProcessInbound {
+            crate::agent::ProcessTurn {
                 store: store.clone(),
+                secrets: secrets.clone(),
             },
         )
         .handler(

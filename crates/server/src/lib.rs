@@ -2,6 +2,7 @@
 //! metrics), auth and tenancy extractors, job handlers, and the `switchboard` CLI.
 #![forbid(unsafe_code)]
 
+pub mod agent;
 pub mod api;
 pub mod app;
 pub mod auth;

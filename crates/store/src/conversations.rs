@@ -6,7 +6,7 @@ use switchboard_domain::{
 };
 
 use crate::{
-    Store, StoreResult, TenantStore,
+    Store, StoreResult, TenantStore, Tx,
     jobs::NewJob,
     messaging::{MESSAGE_COLUMNS, MessageRow},
     on_db, on_tx,
@@ -120,8 +120,25 @@ impl TenantStore {
         author: &str,
         idempotency_key: Option<&str>,
     ) -> StoreResult<Vec<MessageId>> {
-        let now = now_ms();
         let mut tx = self.store.begin().await?;
+        let ids = self
+            .queue_outbound_tx(&mut tx, conversation, parts, author, idempotency_key)
+            .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// [`queue_outbound`](Self::queue_outbound) inside the caller's transaction, so a reply
+    /// commits together with the rest of a turn's effects.
+    pub async fn queue_outbound_tx(
+        &self,
+        tx: &mut Tx,
+        conversation: &ConversationRow,
+        parts: &[OutboundContent],
+        author: &str,
+        idempotency_key: Option<&str>,
+    ) -> StoreResult<Vec<MessageId>> {
+        let now = now_ms();
         let mut ids = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let id = MessageId::new();
@@ -132,7 +149,7 @@ impl TenantStore {
                     format!("{k}#{i}")
                 }
             });
-            on_tx!(&mut tx, c => sqlx::query(
+            on_tx!(&mut *tx, c => sqlx::query(
                 "INSERT INTO messages (id, business_id, conversation_id, customer_id, channel_id, direction, author, body, content, status, idempotency_key, queued_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, 'out', $6, $7, $8, 'queued', $9, $10, $10)")
                 .bind(id.to_string())
@@ -150,7 +167,7 @@ impl TenantStore {
                 .map(|r| r.rows_affected()))?;
             self.store
                 .enqueue_tx(
-                    &mut tx,
+                    tx,
                     NewJob::new(SEND_JOB, serde_json::json!({"message_id": id}))
                         .business(self.business_id)
                         .queue_key(format!("send:{}", conversation.id))
@@ -161,7 +178,7 @@ impl TenantStore {
             ids.push(id);
         }
         let human = author.starts_with("user:") || author.starts_with("api_key:");
-        on_tx!(&mut tx, c => sqlx::query(
+        on_tx!(&mut *tx, c => sqlx::query(
             "UPDATE conversations SET last_message_at = $2, updated_at = $2, bot_paused = (bot_paused OR $3) WHERE id = $1")
             .bind(&conversation.id)
             .bind(now)
@@ -169,7 +186,6 @@ impl TenantStore {
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
-        tx.commit().await?;
         Ok(ids)
     }
 

@@ -6,6 +6,12 @@ pub enum StoreError {
     /// A unique constraint refused the write (duplicate slug, email, idempotency key...).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The calendar time asked for is already booked or held.
+    #[error("that time is no longer free")]
+    SlotTaken,
+    /// The request does not fit the record's current state (cancel a completed appointment...).
+    #[error("{0}")]
+    Invalid(String),
     #[error("invalid stored data: {0}")]
     Corrupt(String),
     #[error("unsupported database url: {0}")]

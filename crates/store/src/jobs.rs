@@ -257,6 +257,21 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Puts a running job back in the queue until `run_at` without counting the attempt.
+    pub async fn defer_job(&self, id: i64, worker: &str, run_at: i64) -> StoreResult<()> {
+        on_db!(&self.db, w, p => sqlx::query(
+            "UPDATE jobs SET status = 'queued', run_at = $3, locked_until = NULL, attempts = attempts - 1, updated_at = $4 \
+             WHERE id = $1 AND locked_by = $2 AND status = 'running'")
+            .bind(id)
+            .bind(worker)
+            .bind(run_at)
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
     /// Records a failure: the job runs again at `retry_at`, or is dead when `retry_at` is
     /// `None` or its attempts are used up. Returns the new status.
     pub async fn fail_job(

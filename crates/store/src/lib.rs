@@ -7,9 +7,11 @@
 mod db;
 mod error;
 
+pub mod agent;
 pub mod audit;
 pub mod auth;
 pub mod businesses;
+pub mod calendar;
 pub mod conversations;
 pub mod crypto;
 pub mod events;

@@ -257,7 +257,7 @@ impl Store {
     }
 }
 
-async fn upsert_customer(
+pub(crate) async fn upsert_customer(
     tx: &mut Tx,
     business: BusinessId,
     identity: &Identity,

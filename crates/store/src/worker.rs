@@ -24,6 +24,9 @@ pub enum JobError {
     },
     /// Will never succeed: the job is dead at once.
     Fatal(String),
+    /// Not a failure: run the job again after this delay without counting an attempt (a
+    /// conversation turn waiting for a burst of messages to end).
+    Defer(Duration),
 }
 
 impl JobError {
@@ -262,6 +265,13 @@ impl Worker {
                 }
             }
         };
+        if let Err(JobError::Defer(after)) = &result {
+            let run_at = switchboard_domain::time::now_ms() + after.as_millis() as i64;
+            if let Err(e) = self.store.defer_job(job.id, &self.id, run_at).await {
+                tracing::error!(job = job.id, error = %e, "could not defer job");
+            }
+            return;
+        }
         let (status, summary) = match &result {
             Ok(()) => {
                 if let Err(e) = self.store.complete_job(job.id, &self.id).await {
@@ -285,6 +295,11 @@ impl Worker {
                         )
                     }
                     JobError::Fatal(e) => (e.clone(), None),
+                    // Handled above; kept total so a refactor cannot lose the job.
+                    JobError::Defer(after) => (
+                        "deferred".to_string(),
+                        Some(switchboard_domain::time::now_ms() + after.as_millis() as i64),
+                    ),
                 };
                 let st = self.store.fail_job(job.id, &self.id, &msg, retry_at).await;
                 match &st {

@@ -167,6 +167,11 @@ impl FakeOpenAi {
     }
 
     /// Scripted replies not used yet.
+    /// Drops the scripted replies not used yet.
+    pub fn clear_script(&self) {
+        self.state.lock().replies.clear();
+    }
+
     pub fn remaining(&self) -> usize {
         self.state.lock().replies.len()
     }

@@ -79,3 +79,11 @@ pub async fn respond(
 pub fn parse_when(text: &str, lang: Language, today: NaiveDate) -> When {
     when::parse_when(&text::Text::new(text), lang, today)
 }
+
+/// Whether `text` is an explicit yes ("yes", "да", "כן", a thumbs-up...) rather than a no. The
+/// orchestrator lets the model write to the calendar only after such a message.
+pub fn is_confirmation(text: &str) -> bool {
+    let lang = Language::detect(text).unwrap_or(Language::En);
+    let today = NaiveDate::default();
+    intent::parse(text, lang, today, &[]).yes_no == Some(true)
+}

@@ -10,8 +10,10 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::AppState;
 
+pub mod agent;
 pub mod audit;
 pub mod businesses;
+pub mod calendar;
 pub mod channels;
 pub mod conversations;
 pub mod jobs;
@@ -43,6 +45,8 @@ pub mod webhooks;
         (name = "channels", description = "Messaging channels and their providers"),
         (name = "conversations", description = "The inbox"),
         (name = "messages", description = "Outbound messages and custom-channel inbound"),
+        (name = "calendar", description = "The built-in calendar: services, staff, hours, time off, free slots, holds and appointments"),
+        (name = "agent", description = "The AI agent: settings, turns with tool calls, token usage"),
         (name = "webhooks", description = "Provider webhooks (signed by the provider, not by a bearer token)"),
     )
 )]
@@ -87,6 +91,32 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(conversations::act))
         .routes(routes!(messages::send))
         .routes(routes!(messages::inbound))
+        .routes(routes!(calendar::list_services, calendar::create_service))
+        .routes(routes!(
+            calendar::get_service,
+            calendar::update_service,
+            calendar::delete_service
+        ))
+        .routes(routes!(calendar::list_staff, calendar::create_staff))
+        .routes(routes!(
+            calendar::get_staff,
+            calendar::update_staff,
+            calendar::delete_staff
+        ))
+        .routes(routes!(calendar::list_time_off, calendar::add_time_off))
+        .routes(routes!(calendar::delete_time_off))
+        .routes(routes!(calendar::slots))
+        .routes(routes!(calendar::create_hold))
+        .routes(routes!(calendar::delete_hold))
+        .routes(routes!(
+            calendar::list_appointments,
+            calendar::create_appointment
+        ))
+        .routes(routes!(calendar::get_appointment))
+        .routes(routes!(calendar::appointment_action))
+        .routes(routes!(agent::get_settings, agent::put_settings))
+        .routes(routes!(agent::turns))
+        .routes(routes!(agent::usage))
         .routes(routes!(webhooks::twilio_inbound))
         .routes(routes!(webhooks::meta_handshake, webhooks::meta_inbound))
         .routes(routes!(webhooks::telegram_inbound))

@@ -1,11 +1,11 @@
-//! Job handlers of messaging: `conversation.process` (an inbound message's turn; the agent
-//! plugs in here) and `message.send` (the outbox sender).
+//! The outbox sender: the `message.send` job. (`conversation.process`, the agent's turn, lives
+//! in [`crate::agent`].)
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use switchboard_channels::{SendError, SentMessage};
 use switchboard_domain::{
-    BusinessId, ConversationId, MessageId,
+    BusinessId, MessageId,
     message::{ChannelKind, DeliveryStatus, Identity, OutboundContent},
 };
 use switchboard_store::{
@@ -28,46 +28,6 @@ fn business(job: &Job) -> Result<BusinessId, JobError> {
         .as_deref()
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| JobError::fatal("job has no business"))
-}
-
-/// Processes one inbound message. Until the agent is wired in, it records the message as
-/// handled and, when the business turned it on (`settings.auto_ack`), answers with the
-/// configured acknowledgement.
-pub struct ProcessInbound {
-    pub store: Store,
-}
-
-#[async_trait]
-impl JobHandler for ProcessInbound {
-    async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let biz = business(job)?;
-        let message: MessageId = field(job, "message_id")?;
-        let conversation: ConversationId = field(job, "conversation_id")?;
-        let tenant = self.store.tenant(biz);
-        let msg = tenant.get_message(message).await?;
-        if msg.processed_at.is_some() {
-            return Ok(()); // Already handled by an earlier attempt.
-        }
-        let conv = tenant.get_conversation(conversation).await?;
-        let business = self.store.get_business(biz).await?;
-        let ack = business
-            .settings
-            .get("auto_ack")
-            .and_then(|v| v.as_str())
-            .filter(|s| !s.trim().is_empty());
-        if let Some(text) = ack
-            && !conv.bot_paused
-        {
-            let key = format!("ack:{message}");
-            if tenant.outbound_by_key(&key).await?.is_none() {
-                tenant
-                    .queue_outbound(&conv, &[OutboundContent::text(text)], "bot", Some(&key))
-                    .await?;
-            }
-        }
-        tenant.mark_processed(message).await?;
-        Ok(())
-    }
 }
 
 /// Sends one outbox row through its channel's provider.

@@ -92,13 +92,24 @@ impl TestApp {
             .await
     }
 
-    /// A business with an owner user and an owner API key, made through the API.
+    /// A business with an owner user and an owner API key, made through the API. Its AI agent
+    /// is off, so messaging tests see only the traffic they make; agent tests use
+    /// [`seed_agent_business`](Self::seed_agent_business).
     pub async fn seed_business(&self, name: &str) -> Seeded {
+        self.seed_business_in(name, "America/New_York", false).await
+    }
+
+    /// A business with its agent on (the rule-based agent until a model is configured).
+    pub async fn seed_agent_business(&self, name: &str, time_zone: &str) -> Seeded {
+        self.seed_business_in(name, time_zone, true).await
+    }
+
+    pub async fn seed_business_in(&self, name: &str, time_zone: &str, agent: bool) -> Seeded {
         let r = self
             .post(
                 "/api/v1/businesses",
                 ADMIN,
-                json!({"name": name, "time_zone": "America/New_York"}),
+                json!({"name": name, "time_zone": time_zone, "features": {"agent": agent}}),
             )
             .await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());

@@ -1,6 +1,8 @@
 //! Black-box tests of the server over HTTP, on SQLite, or on PostgreSQL when
 //! `TEST_DATABASE_URL` is set (the same suite, run twice by `.ci/run`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod agent;
+mod calendar;
 mod errors;
 mod helpers;
 mod jobs;

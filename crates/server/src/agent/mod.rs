@@ -1,0 +1,493 @@
+//! The orchestrator: the `conversation.process` job. It waits out a burst of messages, builds
+//! the business context, runs the model with tools (or the built-in rule-based agent, which
+//! also answers when the model fails or runs out of time), and commits the reply to the
+//! outbox together with the turn's state, record and processed marks.
+pub mod config;
+pub mod llm;
+pub mod tools;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc, Weekday};
+use chrono_tz::Tz;
+use switchboard_agent::{
+    AppointmentInfo, BusinessContext, CustomerProfile, ServiceInfo,
+    llm::LlmClient,
+    prompt::{Author, HistoryTurn, PromptInput, build_messages, system_prompt},
+    rules::{self, RuleState, Stage},
+};
+use switchboard_crm::{BuiltinCalendar, CrmAdapter};
+use switchboard_domain::{
+    BusinessId, ConversationId, CustomerId, Language, MessageId,
+    calendar::{OpenInterval, WeeklyHours},
+    message::OutboundContent,
+    time::now_ms,
+};
+use switchboard_store::{
+    Store, TenantStore,
+    agent::{TurnCommit, TurnRecord},
+    businesses::Business,
+    conversations::ConversationRow,
+    crypto::SecretBox,
+    jobs::Job,
+    messaging::MessageRow,
+    worker::{JobError, JobHandler},
+};
+
+use self::config::AgentSettings;
+use self::llm::LlmTurn;
+use self::tools::ConversationTools;
+
+fn field<T: std::str::FromStr>(job: &Job, name: &str) -> Result<T, JobError> {
+    job.payload[name]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| JobError::fatal(format!("job payload lacks `{name}`")))
+}
+
+/// The longest a burst can delay a turn, in multiples of the burst window.
+const MAX_BURST_WINDOWS: i64 = 5;
+
+/// Handles `conversation.process`: one agent turn for the customer's newest messages.
+pub struct ProcessTurn {
+    pub store: Store,
+    pub secrets: SecretBox,
+}
+
+/// The calendar of a business, behind the CRM adapter (the built-in one for now).
+pub fn crm_for(store: &Store, business: &Business) -> Arc<dyn CrmAdapter> {
+    Arc::new(BuiltinCalendar::new(
+        store.tenant(business.id),
+        business_tz(business),
+    ))
+}
+
+pub fn business_tz(business: &Business) -> Tz {
+    business.time_zone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+#[async_trait]
+impl JobHandler for ProcessTurn {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let biz: BusinessId = job
+            .business_id
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| JobError::fatal("job has no business"))?;
+        let message: MessageId = field(job, "message_id")?;
+        let conversation: ConversationId = field(job, "conversation_id")?;
+        let tenant = self.store.tenant(biz);
+        let msg = tenant.get_message(message).await?;
+        if msg.processed_at.is_some() {
+            return Ok(()); // Answered by an earlier attempt or as part of a burst.
+        }
+        let business = self.store.get_business(biz).await?;
+        let conv = tenant.get_conversation(conversation).await?;
+        let (stored, sealed_key) = tenant.agent_config().await?;
+        let settings = AgentSettings::from_stored(stored);
+        if conv.bot_paused || !business.feature_enabled("agent") || !settings.enabled {
+            return passive(&tenant, &business, &conv, message).await;
+        }
+        let pending = tenant.unprocessed_inbound(conversation).await?;
+        let (Some(first), Some(newest)) = (pending.first(), pending.last()) else {
+            return Ok(());
+        };
+        let now = now_ms();
+        let burst = i64::from(settings.burst_ms);
+        let quiet = now - newest.created_at;
+        if quiet < burst && now - first.created_at < burst * MAX_BURST_WINDOWS {
+            let wait = u64::try_from(burst - quiet).unwrap_or(0);
+            return Err(JobError::Defer(Duration::from_millis(wait)));
+        }
+        let turn = Turn {
+            store: &self.store,
+            tenant: &tenant,
+            business: &business,
+            conv: &conv,
+            settings: &settings,
+            llm: settings.llm_config(
+                sealed_key.as_deref(),
+                &self.secrets,
+                &business.id.to_string(),
+            ),
+        };
+        turn.run(&pending).await
+    }
+}
+
+/// The agent is off for this message: store it as handled, and acknowledge it when the
+/// business asked for that (`settings.auto_ack`) and no human has taken over.
+async fn passive(
+    tenant: &TenantStore,
+    business: &Business,
+    conv: &ConversationRow,
+    message: MessageId,
+) -> Result<(), JobError> {
+    let ack = business
+        .settings
+        .get("auto_ack")
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.trim().is_empty());
+    if let Some(text) = ack
+        && !conv.bot_paused
+    {
+        let key = format!("ack:{message}");
+        if tenant.outbound_by_key(&key).await?.is_none() {
+            tenant
+                .queue_outbound(conv, &[OutboundContent::text(text)], "bot", Some(&key))
+                .await?;
+        }
+    }
+    tenant.mark_processed(message).await?;
+    Ok(())
+}
+
+struct Turn<'a> {
+    store: &'a Store,
+    tenant: &'a TenantStore,
+    business: &'a Business,
+    conv: &'a ConversationRow,
+    settings: &'a AgentSettings,
+    llm: Option<switchboard_agent::llm::LlmConfig>,
+}
+
+/// What the turn decided, before it is committed.
+struct Answer {
+    reply: String,
+    state: RuleState,
+    engine: &'static str,
+    model: Option<String>,
+    tokens: (i64, i64, i64),
+    llm_calls: i64,
+    error: Option<String>,
+}
+
+impl Turn<'_> {
+    async fn run(&self, pending: &[MessageRow]) -> Result<(), JobError> {
+        let started = Instant::now();
+        let newest = pending
+            .last()
+            .ok_or_else(|| JobError::fatal("no message to answer"))?;
+        let newest_id: MessageId = newest.id.parse().map_err(JobError::fatal)?;
+        let customer: CustomerId = self.conv.customer_id.parse().map_err(JobError::fatal)?;
+        let conversation: ConversationId = self.conv.id.parse().map_err(JobError::fatal)?;
+        let text = pending
+            .iter()
+            .map(|m| m.body.trim())
+            .filter(|b| !b.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let crm = crm_for(self.store, self.business);
+        let staff = self.tenant.list_staff(false).await?;
+        let staff_names: HashMap<_, _> = staff.iter().map(|s| (s.id, s.name.clone())).collect();
+        let tools = ConversationTools::new(
+            crm.clone(),
+            business_tz(self.business),
+            conversation,
+            customer,
+            self.conv.channel_id.clone(),
+            newest_id,
+            i64::from(self.settings.hold_minutes.max(1)) * 60_000,
+            staff_names,
+        );
+        let ctx = self.context(customer, &tools, &staff).await?;
+        let state: RuleState =
+            serde_json::from_value(self.tenant.conversation_state(conversation).await?)
+                .unwrap_or_default();
+
+        let answer = match &self.llm {
+            Some(config) => self.with_model(config, &ctx, &tools, &state, &text).await?,
+            None => rule_answer(&state, &text, &ctx, &tools, "rules", None).await,
+        };
+        let handover = tools.handover_reason();
+        let mut record = TurnRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            conversation_id: self.conv.id.clone(),
+            message_id: newest.id.clone(),
+            engine: answer.engine.to_string(),
+            model: answer.model,
+            prompt_tokens: answer.tokens.0,
+            completion_tokens: answer.tokens.1,
+            total_tokens: answer.tokens.2,
+            llm_calls: answer.llm_calls,
+            error: answer.error,
+            latency_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            reply: answer.reply.clone(),
+            created_at: now_ms(),
+            tool_calls: Vec::new(),
+        };
+        record.tool_calls = tools.take_calls();
+        let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
+        let reply = if answer.reply.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![OutboundContent::text(answer.reply.clone())]
+        };
+        let committed = self
+            .tenant
+            .commit_turn(TurnCommit {
+                conversation: self.conv,
+                answered: &answered,
+                state: serde_json::to_value(&answer.state).map_err(JobError::fatal)?,
+                turn: record.clone(),
+                reply,
+                pause_bot: handover.is_some(),
+            })
+            .await?;
+        if !committed {
+            return Ok(());
+        }
+        let events = &self.store.events;
+        let biz = Some(self.business.id.to_string());
+        if let Some(reason) = handover {
+            tracing::warn!(conversation = %self.conv.id, %reason, "handed over to a human; bot paused");
+            events
+                .publish(
+                    biz.clone(),
+                    "conversation.handover",
+                    serde_json::json!({"conversation_id": self.conv.id, "customer_id": self.conv.customer_id, "reason": reason}),
+                )
+                .await;
+        }
+        events
+            .publish(
+                biz,
+                "agent.turn",
+                serde_json::json!({"conversation_id": self.conv.id, "turn_id": record.id, "engine": record.engine, "tool_calls": record.tool_calls.len()}),
+            )
+            .await;
+        tracing::info!(conversation = %self.conv.id, engine = %record.engine, tokens = record.total_tokens, tool_calls = record.tool_calls.len(), latency_ms = record.latency_ms, "agent turn");
+        Ok(())
+    }
+
+    async fn with_model(
+        &self,
+        config: &switchboard_agent::llm::LlmConfig,
+        ctx: &BusinessContext,
+        tools: &ConversationTools,
+        state: &RuleState,
+        text: &str,
+    ) -> Result<Answer, JobError> {
+        let conversation: ConversationId = self.conv.id.parse().map_err(JobError::fatal)?;
+        let language = Language::detect(text)
+            .or(state.language)
+            .unwrap_or(ctx.default_language);
+        let limit = i64::from(self.settings.history_messages.clamp(2, 200));
+        let recent = self.tenant.recent_messages(conversation, limit).await?;
+        let history: Vec<HistoryTurn> = recent
+            .iter()
+            .filter(|m| !m.body.trim().is_empty())
+            .map(|m| HistoryTurn {
+                author: if m.direction == "in" {
+                    Author::Customer
+                } else {
+                    Author::Business
+                },
+                text: m.body.clone(),
+            })
+            .collect();
+        // A write needs a "yes" now to something the business said before it.
+        let asked_before = recent.iter().any(|m| m.direction == "out");
+        let confirmed = asked_before && rules::is_confirmation(text);
+        let system = system_prompt(&PromptInput {
+            ctx,
+            language,
+            state: Some(state),
+        });
+        let messages = build_messages(system, &history, usize::try_from(limit).unwrap_or(20));
+        let client = match LlmClient::new(config.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "model misconfigured; the rule-based agent answers");
+                return Ok(rule_answer(
+                    state,
+                    text,
+                    ctx,
+                    tools,
+                    "rules_fallback",
+                    Some(e.to_string()),
+                )
+                .await);
+            }
+        };
+        let turn = LlmTurn {
+            client: &client,
+            ctx,
+            tools,
+            language,
+            confirmed,
+            max_iterations: self.settings.max_tool_iterations.clamp(1, 20),
+            budget: Duration::from_millis(u64::from(self.settings.turn_budget_ms.max(1000))),
+        };
+        match turn.run(messages).await {
+            Ok(out) => {
+                let mut next = state.clone();
+                next.language = Some(language);
+                if out.wrote {
+                    next = RuleState {
+                        language: Some(language),
+                        stage: Stage::Completed,
+                        ..RuleState::default()
+                    };
+                } else if out.held {
+                    next.stage = Stage::Confirming;
+                } else if next.stage == Stage::Greeting {
+                    next.stage = Stage::Consulting;
+                }
+                Ok(Answer {
+                    reply: out.reply,
+                    state: next,
+                    engine: "llm",
+                    model: Some(out.model),
+                    tokens: (out.prompt_tokens, out.completion_tokens, out.total_tokens),
+                    llm_calls: out.llm_calls,
+                    error: None,
+                })
+            }
+            Err(f) => {
+                tracing::warn!(conversation = %self.conv.id, error = %f.error, "the model failed; the rule-based agent answers");
+                let mut a =
+                    rule_answer(state, text, ctx, tools, "rules_fallback", Some(f.error)).await;
+                a.model = Some(config.model.clone());
+                a.tokens = (f.prompt_tokens, f.completion_tokens, f.total_tokens);
+                a.llm_calls = f.llm_calls;
+                Ok(a)
+            }
+        }
+    }
+
+    async fn context(
+        &self,
+        customer: CustomerId,
+        tools: &ConversationTools,
+        staff: &[switchboard_store::calendar::Staff],
+    ) -> Result<BusinessContext, JobError> {
+        let services = self
+            .tenant
+            .list_services(false)
+            .await?
+            .into_iter()
+            .map(|s| ServiceInfo {
+                id: s.id,
+                names: s
+                    .names
+                    .iter()
+                    .filter_map(|(code, name)| Language::parse(code).map(|l| (l, name.clone())))
+                    .collect(),
+                duration_min: s.duration_min,
+                price_minor: s.price_minor,
+                currency: s.currency,
+            })
+            .collect();
+        let upcoming: Vec<AppointmentInfo> = tools
+            .upcoming()
+            .await
+            .map_err(JobError::retry)?
+            .iter()
+            .map(|a| tools.info(a))
+            .collect();
+        let (name, _) = self.tenant.customer_profile(customer).await?;
+        let phone = self
+            .tenant
+            .customer_identities(customer)
+            .await?
+            .into_iter()
+            .find(|(kind, _)| kind == "phone")
+            .map(|(_, v)| v);
+        let s = self.settings;
+        Ok(BusinessContext {
+            address: s.address.clone(),
+            hours_text: s
+                .hours_text
+                .clone()
+                .filter(|h| !h.trim().is_empty())
+                .or_else(|| hours_text(staff)),
+            phone: s.phone.clone(),
+            default_language: self.business.default_language,
+            services,
+            upcoming,
+            customer: Some(CustomerProfile {
+                name: Some(name).filter(|n| !n.trim().is_empty()),
+                phone,
+                ..CustomerProfile::default()
+            }),
+            persona: s.persona.clone(),
+            instructions: s.instructions.clone(),
+            ..BusinessContext::new(
+                self.business.name.clone(),
+                business_tz(self.business),
+                DateTime::<Utc>::from_timestamp_millis(now_ms()).unwrap_or_else(Utc::now),
+            )
+        })
+    }
+}
+
+async fn rule_answer(
+    state: &RuleState,
+    text: &str,
+    ctx: &BusinessContext,
+    tools: &ConversationTools,
+    engine: &'static str,
+    error: Option<String>,
+) -> Answer {
+    let turn = rules::respond(state, text, ctx, tools).await;
+    Answer {
+        reply: turn.reply,
+        state: turn.state,
+        engine,
+        model: None,
+        tokens: (0, 0, 0),
+        llm_calls: 0,
+        error,
+    }
+}
+
+/// Opening hours from the staff's working hours: on each day, the span from the first
+/// person's start to the last person's end ("Mon-Fri 09:00-19:00, Sat 10:00-16:00").
+pub fn hours_text(staff: &[switchboard_store::calendar::Staff]) -> Option<String> {
+    const DAYS: [(Weekday, &str); 7] = [
+        (Weekday::Mon, "Mon"),
+        (Weekday::Tue, "Tue"),
+        (Weekday::Wed, "Wed"),
+        (Weekday::Thu, "Thu"),
+        (Weekday::Fri, "Fri"),
+        (Weekday::Sat, "Sat"),
+        (Weekday::Sun, "Sun"),
+    ];
+    let span = |day: Weekday| {
+        let all: Vec<&OpenInterval> = staff
+            .iter()
+            .flat_map(|m| WeeklyHours::day(&m.hours, day))
+            .collect();
+        let start = all.iter().map(|i| i.start()).min()?;
+        let end = all.iter().map(|i| i.end()).max()?;
+        Some(format!("{start}-{end}"))
+    };
+    let mut groups: Vec<(usize, usize, String)> = Vec::new();
+    for (i, (day, _)) in DAYS.iter().enumerate() {
+        let Some(s) = span(*day) else { continue };
+        match groups.last_mut() {
+            Some((_, last, text)) if *last + 1 == i && *text == s => *last = i,
+            _ => groups.push((i, i, s)),
+        }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    Some(
+        groups
+            .iter()
+            .map(|(a, b, s)| {
+                if a == b {
+                    format!("{} {s}", DAYS[*a].1)
+                } else {
+                    format!("{}-{} {s}", DAYS[*a].1, DAYS[*b].1)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}

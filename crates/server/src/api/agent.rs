@@ -1,0 +1,161 @@
+//! The agent's API: its settings (the model key write-only, sealed at rest), each
+//! conversation's turns with their tool calls, and token usage.
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use switchboard_domain::{ConversationId, Role};
+use switchboard_store::{
+    agent::{TurnRecord, UsageTotals},
+    audit::AuditRecord,
+};
+
+use crate::{
+    agent::config::{AgentSettings, AgentSettingsView, key_context},
+    app::AppState,
+    auth::Tenant,
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::{AppJson, AppPath, AppQuery},
+    ops::request_id::current_request_id,
+};
+
+async fn view(tenant: &Tenant) -> ApiResult<AgentSettingsView> {
+    let (stored, key) = tenant.store.agent_config().await?;
+    let settings = AgentSettings::from_stored(stored);
+    Ok(AgentSettingsView {
+        engine: if settings.llm.is_some() {
+            "llm"
+        } else {
+            "rules"
+        },
+        settings,
+        llm_api_key_set: key.is_some(),
+    })
+}
+
+/// The agent settings. With no `llm` the built-in rule-based agent answers.
+#[utoipa::path(get, path = "/api/v1/agent", tag = "agent",
+    responses((status = 200, body = AgentSettingsView), (status = 403, body = ErrorBody)))]
+pub async fn get_settings(tenant: Tenant) -> ApiResult<AppJson<AgentSettingsView>> {
+    tenant.require_feature("agent")?;
+    Ok(AppJson(view(&tenant).await?))
+}
+
+/// Replace the agent settings. `llm.api_key` is write-only: omit it to keep the stored key,
+/// send `""` to remove it.
+#[utoipa::path(put, path = "/api/v1/agent", tag = "agent", request_body = AgentSettings,
+    responses((status = 200, body = AgentSettingsView), (status = 422, body = ErrorBody)))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppJson(mut body): AppJson<AgentSettings>,
+) -> ApiResult<AppJson<AgentSettingsView>> {
+    tenant.require_feature("agent")?;
+    tenant.require_role(&[Role::Owner, Role::Admin])?;
+    let mut key_update = None;
+    if let Some(llm) = &mut body.llm {
+        let url = url::Url::parse(&llm.base_url)
+            .map_err(|_| ApiError::validation("llm.base_url must be an http(s) URL"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(ApiError::validation("llm.base_url must be an http(s) URL"));
+        }
+        if llm.model.trim().is_empty() {
+            return Err(ApiError::validation("llm.model is required"));
+        }
+        if llm.temperature.is_some_and(|t| !(0.0..=2.0).contains(&t)) {
+            return Err(ApiError::validation("llm.temperature is 0 to 2"));
+        }
+        match llm.api_key.take() {
+            None => {}
+            Some(k) if k.is_empty() => key_update = Some(None),
+            Some(k) => {
+                let sealed = state
+                    .secrets
+                    .seal(&k, &key_context(&tenant.id().to_string()))
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+                key_update = Some(Some(sealed));
+            }
+        }
+    } else {
+        key_update = Some(None);
+    }
+    if body.burst_ms > 30_000 || body.turn_budget_ms > 120_000 || body.hold_minutes > 60 {
+        return Err(ApiError::validation(
+            "burst_ms is at most 30000, turn_budget_ms at most 120000, hold_minutes at most 60",
+        ));
+    }
+    let json = serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?;
+    tenant.store.put_agent_config(&json, key_update).await?;
+    state
+        .store
+        .audit(AuditRecord {
+            business_id: Some(tenant.id()),
+            actor: tenant.actor(),
+            action: "agent.update".into(),
+            target: None,
+            details: serde_json::json!({"engine": if body.llm.is_some() { "llm" } else { "rules" }}),
+            request_id: Some(current_request_id()),
+        })
+        .await?;
+    Ok(AppJson(view(&tenant).await?))
+}
+
+/// A conversation's agent turns, oldest first: engine, model, tokens, latency, the reply, and
+/// every tool call with its arguments, result and outcome.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/turns", tag = "agent",
+    params(("id" = ConversationId, Path, description = "Conversation id")),
+    responses((status = 200, body = Vec<TurnRecord>), (status = 404, body = ErrorBody)))]
+pub async fn turns(
+    tenant: Tenant,
+    AppPath(id): AppPath<ConversationId>,
+) -> ApiResult<AppJson<Vec<TurnRecord>>> {
+    tenant.require_feature("agent")?;
+    tenant.store.get_conversation(id).await?;
+    Ok(AppJson(tenant.store.list_turns(id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UsageQuery {
+    /// Only this conversation.
+    pub conversation_id: Option<ConversationId>,
+    /// RFC 3339; default: 30 days ago.
+    pub from: Option<DateTime<Utc>>,
+    /// RFC 3339; default: now.
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UsageAnswer {
+    pub from: i64,
+    pub to: i64,
+    #[serde(flatten)]
+    pub totals: UsageTotals,
+}
+
+/// Token usage of the business (or one conversation) over a period.
+#[utoipa::path(get, path = "/api/v1/agent/usage", tag = "agent", params(UsageQuery),
+    responses((status = 200, body = UsageAnswer), (status = 400, body = ErrorBody)))]
+pub async fn usage(
+    tenant: Tenant,
+    AppQuery(q): AppQuery<UsageQuery>,
+) -> ApiResult<AppJson<UsageAnswer>> {
+    tenant.require_feature("agent")?;
+    let to =
+        q.to.map(|t| t.timestamp_millis())
+            .unwrap_or_else(|| switchboard_domain::time::now_ms() + 1);
+    let from = q
+        .from
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(to - 30 * 86_400_000);
+    if to <= from {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`to` must be after `from`",
+        ));
+    }
+    let totals = tenant
+        .store
+        .agent_usage(q.conversation_id, from, to)
+        .await?;
+    Ok(AppJson(UsageAnswer { from, to, totals }))
+}

@@ -1,0 +1,678 @@
+//! The agent end to end: customers write through the real webhook paths (fake Twilio, fake
+//! Telegram), the rule-based agent books, cancels and moves appointments in the calendar in
+//! English, Russian and Hebrew; the model path runs tools, is refused writes before a
+//! confirmation, and falls back to the rule-based agent when the model fails or is slow.
+use std::time::{Duration, Instant};
+
+use chrono::Datelike;
+use chrono_tz::Tz;
+use reqwest::Method;
+use serde_json::{Value, json};
+use switchboard_test_support::{
+    openai::{FakeOpenAi, ScriptedReply},
+    telegram, twilio,
+};
+
+use crate::calendar::{at, salon, tomorrow};
+use crate::helpers::{Seeded, TestApp, spawn_app};
+
+const TOKEN: &str = "twilio-auth-token-1234";
+const OUR_NUMBER: &str = "+14155559999";
+
+async fn agent_settings(app: &TestApp, key: &str, settings: Value) {
+    let r = app
+        .request(Method::PUT, "/api/v1/agent", Some(key), Some(settings))
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
+/// A salon business with its agent on and no burst wait.
+async fn agent_salon(app: &TestApp, tz: &str) -> (Seeded, String, String) {
+    let a = app.seed_agent_business("Studio Bella", tz).await;
+    let (haircut, anna) = salon(app, &a.owner_key).await;
+    agent_settings(
+        app,
+        &a.owner_key,
+        json!({"burst_ms": 0, "address": "12 Main St."}),
+    )
+    .await;
+    (a, haircut, anna)
+}
+
+/// A customer texting the business over Twilio SMS.
+struct Sms<'a> {
+    app: &'a TestApp,
+    fake: &'a twilio::FakeTwilio,
+    channel: String,
+    from: String,
+    seen: usize,
+    n: usize,
+}
+
+impl<'a> Sms<'a> {
+    async fn open(app: &'a TestApp, key: &str, fake: &'a twilio::FakeTwilio, from: &str) -> Self {
+        let r = app
+            .post(
+                "/api/v1/channels",
+                key,
+                json!({"kind": "twilio_sms", "address": OUR_NUMBER, "api_base": fake.url(),
+                       "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let ch: Value = r.json().await.unwrap();
+        Self {
+            app,
+            fake,
+            channel: ch["id"].as_str().unwrap().to_string(),
+            from: from.to_string(),
+            seen: 0,
+            n: 0,
+        }
+    }
+
+    /// Sends `text` through the signed webhook, runs the jobs, and returns what the business
+    /// sent back (all parts).
+    async fn say(&mut self, text: &str) -> String {
+        self.n += 1;
+        let url = self.app.url(&format!("/webhooks/twilio/{}", self.channel));
+        let sid = format!("SM{:032}", self.n + 1000 * self.from.len());
+        let (sig, body) = twilio::signed_sms_webhook(
+            TOKEN,
+            &url,
+            &twilio::sms_params(&sid, &self.from, OUR_NUMBER, text),
+        );
+        let r = self
+            .app
+            .client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-twilio-signature", sig)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        self.app.state.worker.drain().await.unwrap();
+        let sent: Vec<String> = self
+            .fake
+            .message_requests()
+            .into_iter()
+            .filter(|m| m.get("To").map(String::as_str) == Some(self.from.as_str()))
+            .map(|m| m.get("Body").cloned().unwrap_or_default())
+            .collect();
+        let new = sent[self.seen..].join("\n");
+        self.seen = sent.len();
+        new
+    }
+}
+
+fn has(reply: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(reply.contains(n), "missing {n:?} in reply:\n{reply}");
+    }
+}
+
+async fn appointments(app: &TestApp, key: &str, query: &str) -> Vec<Value> {
+    let r = app.get(&format!("/api/v1/appointments?{query}"), key).await;
+    assert_eq!(r.status(), 200);
+    r.json::<Vec<Value>>().await.unwrap()
+}
+
+async fn only_conversation(app: &TestApp, key: &str) -> String {
+    let v: Value = app
+        .get("/api/v1/conversations", key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    v["items"][0]["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
+    let app = spawn_app().await;
+    let (a, haircut, _) = agent_salon(&app, "America/New_York").await;
+    let key = &a.owner_key;
+    let fake = twilio::spawn().await.unwrap();
+    let mut c = Sms::open(&app, key, &fake, "+14155550100").await;
+
+    has(
+        &c.say("Hi, what services do you offer?").await,
+        &["Haircut", "$40.00"],
+    );
+    has(
+        &c.say("Can I book a haircut tomorrow?").await,
+        &["Free times for Haircut tomorrow", "1) 9:00 AM"],
+    );
+    has(
+        &c.say("1").await,
+        &["Haircut tomorrow at 9:00 AM, $40.00. Shall I book it?"],
+    );
+    assert!(
+        appointments(&app, key, "status=booked").await.is_empty(),
+        "nothing before the yes"
+    );
+    has(
+        &c.say("Yes").await,
+        &["You're booked for Haircut tomorrow at 9:00 AM"],
+    );
+    let booked = appointments(&app, key, "status=booked").await;
+    assert_eq!(booked.len(), 1);
+    assert_eq!(booked[0]["source"], "agent");
+    assert_eq!(booked[0]["service_id"], haircut.as_str());
+
+    // Cancel.
+    has(
+        &c.say("I need to cancel my appointment").await,
+        &["Cancel your Haircut", "(yes/no)"],
+    );
+    has(&c.say("yes please").await, &["is cancelled"]);
+    assert!(appointments(&app, key, "status=booked").await.is_empty());
+
+    // Book again, then move it.
+    c.say("haircut tomorrow at 10am").await;
+    has(
+        &c.say("yes").await,
+        &["You're booked for Haircut tomorrow at 10:00 AM"],
+    );
+    let tz: Tz = "America/New_York".parse().unwrap();
+    let target = tomorrow(tz) + chrono::Duration::days(2);
+    let weekday = target.format("%A").to_string();
+    let r = c
+        .say(&format!(
+            "Can I reschedule my appointment to {weekday} at 2pm?"
+        ))
+        .await;
+    has(&r, &["Move your Haircut", "2:00 PM? (yes/no)"]);
+    has(&c.say("ok").await, &["is now on", "2:00 PM"]);
+    let booked = appointments(&app, key, "status=booked").await;
+    assert_eq!(booked.len(), 1);
+    assert_eq!(
+        booked[0]["start"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        at(tz, target, 14)
+    );
+
+    // Somebody else has 3 PM tomorrow: the nearest free times are offered instead.
+    let r = app
+        .post("/api/v1/appointments", key, json!({"service_id": haircut, "start": at(tz, tomorrow(tz), 15), "customer_phone": "+14155550111"}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = c.say("haircut tomorrow at 3pm").await;
+    has(
+        &r,
+        &[
+            "tomorrow at 3:00 PM is not available",
+            "1) 1:00 PM",
+            "2) 2:00 PM",
+            "3) 4:00 PM",
+        ],
+    );
+    has(&c.say("no thanks").await, &[]);
+
+    // Every turn and tool call is on record.
+    let conv = only_conversation(&app, key).await;
+    let turns: Vec<Value> = app
+        .get(&format!("/api/v1/conversations/{conv}/turns"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(turns.len() >= 12, "{}", turns.len());
+    assert!(turns.iter().all(|t| t["engine"] == "rules"));
+    let calls: Vec<&Value> = turns
+        .iter()
+        .flat_map(|t| t["tool_calls"].as_array().unwrap())
+        .collect();
+    for name in [
+        "free_slots",
+        "hold_slot",
+        "create_appointment",
+        "cancel_appointment",
+        "reschedule_appointment",
+        "list_appointments",
+    ] {
+        assert!(
+            calls
+                .iter()
+                .any(|c| c["name"] == name && c["outcome"] == "ok"),
+            "no {name} in {calls:?}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn russian_over_telegram_books_and_cancels() {
+    let app = spawn_app().await;
+    let (a, _, _) = agent_salon(&app, "Europe/Moscow").await;
+    let key = &a.owner_key;
+    let fake = telegram::spawn().await.unwrap();
+    let r = app
+        .post("/api/v1/channels", key, json!({"kind": "telegram", "address": "bella_bot", "api_base": fake.url(), "credentials": {"bot_token": "123:ABC", "secret_token": "tg-secret"}}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let ch: Value = r.json().await.unwrap();
+    let id = ch["id"].as_str().unwrap().to_string();
+    let mut update_id = 500;
+    let mut seen = 0;
+    let mut say = async |text: &str| -> String {
+        update_id += 1;
+        let r = app
+            .client
+            .post(app.url(&format!("/webhooks/telegram/{id}")))
+            .header("content-type", "application/json")
+            .header("x-telegram-bot-api-secret-token", "tg-secret")
+            .body(telegram::text_update(update_id, 777, "Ivan", Some("ivan"), text).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        app.state.worker.drain().await.unwrap();
+        let sent: Vec<String> = fake
+            .sent()
+            .iter()
+            .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+            .collect();
+        let new = sent[seen..].join("\n");
+        seen = sent.len();
+        new
+    };
+    has(
+        &say("Здравствуйте! Хочу записаться на стрижку завтра").await,
+        &["Свободное время — завтра (Стрижка):", "1) 09:00"],
+    );
+    has(
+        &say("второй").await,
+        &["Стрижка, завтра в 10:00", "Записываю? (да/нет)"],
+    );
+    has(
+        &say("да").await,
+        &["Готово! Вы записаны: Стрижка, завтра в 10:00."],
+    );
+    assert_eq!(appointments(&app, key, "status=booked").await.len(), 1);
+    has(&say("Хочу отменить запись").await, &["Отменить"]);
+    has(&say("да").await, &["отмен"]);
+    assert!(appointments(&app, key, "status=booked").await.is_empty());
+    assert_eq!(appointments(&app, key, "status=cancelled").await.len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hebrew_over_whatsapp_books_and_moves() {
+    let app = spawn_app().await;
+    let (a, _, _) = agent_salon(&app, "Asia/Jerusalem").await;
+    let key = &a.owner_key;
+    let fake = twilio::spawn().await.unwrap();
+    let r = app
+        .post(
+            "/api/v1/channels",
+            key,
+            json!({"kind": "twilio_whatsapp", "address": OUR_NUMBER, "api_base": fake.url(),
+                   "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let ch: Value = r.json().await.unwrap();
+    let url = app.url(&format!("/webhooks/twilio/{}", ch["id"].as_str().unwrap()));
+    let mut n = 0;
+    let mut seen = 0;
+    let mut say = async |text: &str| -> String {
+        n += 1;
+        let params = twilio::whatsapp_params(
+            &format!("SM{n:032}"),
+            "+972502345678",
+            OUR_NUMBER,
+            text,
+            "Dana",
+        );
+        let (sig, body) = twilio::signed_sms_webhook(TOKEN, &url, &params);
+        let r = app
+            .client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-twilio-signature", sig)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        assert_eq!(status, 200, "{}", r.text().await.unwrap());
+        app.state.worker.drain().await.unwrap();
+        let sent: Vec<String> = fake
+            .message_requests()
+            .into_iter()
+            .filter_map(|m| m.get("Body").cloned())
+            .collect();
+        let new = sent[seen..].join("\n");
+        seen = sent.len();
+        new
+    };
+    has(
+        &say("שלום, אפשר לקבוע תור לתספורת מחר?").await,
+        &["שעות פנויות למחר (תספורת):", "1) 09:00"],
+    );
+    has(
+        &say("הראשון").await,
+        &["תספורת, מחר בשעה 09:00", "לקבוע? (כן/לא)"],
+    );
+    has(&say("כן").await, &["נקבע לך תור: תספורת, מחר בשעה 09:00."]);
+    let booked = appointments(&app, key, "status=booked").await;
+    assert_eq!(booked.len(), 1);
+    has(
+        &say("אפשר להזיז את התור למחר ב-15:00?").await,
+        &["15:00", "(כן/לא)"],
+    );
+    has(&say("כן").await, &["15:00"]);
+    let tz: Tz = "Asia/Jerusalem".parse().unwrap();
+    let booked = appointments(&app, key, "status=booked").await;
+    assert_eq!(booked.len(), 1);
+    assert_eq!(
+        booked[0]["start"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        at(tz, tomorrow(tz), 15)
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_burst_of_messages_is_one_turn() {
+    let app = spawn_app().await;
+    let (a, _, _) = agent_salon(&app, "America/New_York").await;
+    agent_settings(&app, &a.owner_key, json!({"burst_ms": 800})).await;
+    let fake = twilio::spawn().await.unwrap();
+    let mut c = Sms::open(&app, &a.owner_key, &fake, "+14155550122").await;
+    // Three messages in quick succession: the first turn waits for the burst to end.
+    for text in ["Hi", "I'd like a haircut", "tomorrow please"] {
+        c.n += 1;
+        let url = app.url(&format!("/webhooks/twilio/{}", c.channel));
+        let (sig, body) = twilio::signed_sms_webhook(
+            TOKEN,
+            &url,
+            &twilio::sms_params(&format!("SMB{:031}", c.n), &c.from, OUR_NUMBER, text),
+        );
+        let r = app
+            .client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-twilio-signature", sig)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        app.state.worker.drain().await.unwrap();
+    }
+    assert!(
+        fake.message_requests().is_empty(),
+        "no answer inside the burst window"
+    );
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    app.state.worker.drain().await.unwrap();
+    let replies = fake.message_requests();
+    assert_eq!(replies.len(), 1, "one reply to the whole burst");
+    has(
+        replies[0].get("Body").unwrap(),
+        &["Free times for Haircut tomorrow"],
+    );
+    let conv = only_conversation(&app, &a.owner_key).await;
+    let turns: Vec<Value> = app
+        .get(&format!("/api/v1/conversations/{conv}/turns"), &a.owner_key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(turns.len(), 1);
+    app.stop().await;
+}
+
+/// A business whose agent uses the fake model.
+async fn model_salon(app: &TestApp, model: &FakeOpenAi, extra: Value) -> (Seeded, String) {
+    let (a, haircut, _) = agent_salon(app, "America/New_York").await;
+    let mut settings = json!({"burst_ms": 0, "llm": {"base_url": model.url(), "model": "fake-gpt", "api_key": "sk-test-key"}});
+    for (k, v) in extra.as_object().unwrap() {
+        settings[k] = v.clone();
+    }
+    agent_settings(app, &a.owner_key, settings).await;
+    (a, haircut)
+}
+
+#[tokio::test]
+async fn the_model_runs_tools_and_writes_only_after_a_yes() {
+    let app = spawn_app().await;
+    let model = FakeOpenAi::spawn().await.unwrap();
+    let (a, haircut) = model_salon(&app, &model, json!({})).await;
+    let key = &a.owner_key;
+    // The key is sealed and never shown.
+    let v: Value = app.get("/api/v1/agent", key).await.json().await.unwrap();
+    assert_eq!(v["llm_api_key_set"], true);
+    assert_eq!(v["engine"], "llm");
+    assert!(!v.to_string().contains("sk-test-key"));
+
+    let fake = twilio::spawn().await.unwrap();
+    let mut c = Sms::open(&app, key, &fake, "+14155550133").await;
+    let tz: Tz = "America/New_York".parse().unwrap();
+    let day = tomorrow(tz);
+    let start = format!("{day}T10:00");
+    // Turn 1: the model looks for slots, then tries to book before the customer said yes.
+    model.push_tool_call(
+        "free_slots",
+        json!({"service_id": haircut, "date": day.to_string()}),
+    );
+    model.push_tool_call(
+        "create_appointment",
+        json!({"service_id": haircut, "start": start}),
+    );
+    model.push_content(format!(
+        "I can book a haircut on {} at 10:00. Shall I?",
+        day.weekday()
+    ));
+    has(
+        &c.say("I'd like a haircut tomorrow at 10").await,
+        &["Shall I?"],
+    );
+    assert!(
+        appointments(&app, key, "status=booked").await.is_empty(),
+        "the orchestrator refused the early write"
+    );
+    let bodies = model.bodies();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[0]["model"], "fake-gpt");
+    assert!(
+        bodies[0]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["function"]["name"] == "create_appointment")
+    );
+    let system = bodies[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        system.contains("Studio Bella")
+            && system.contains("America/New_York")
+            && system.contains("Haircut")
+    );
+    let fed_back = bodies[1]["messages"].to_string();
+    assert!(
+        fed_back.contains(&format!("{day}T10:00")),
+        "slots fed back: {fed_back}"
+    );
+    assert!(
+        bodies[2]["messages"]
+            .to_string()
+            .contains("confirmation_required")
+    );
+    // The model's key went out as a bearer token.
+    let requests = model.requests();
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer sk-test-key")
+    );
+
+    // Turn 2: the customer says yes; now the write runs.
+    model.push_tool_call(
+        "create_appointment",
+        json!({"service_id": haircut, "start": start}),
+    );
+    model.push_content("Done! See you tomorrow at 10:00.");
+    has(&c.say("yes").await, &["Done!"]);
+    let booked = appointments(&app, key, "status=booked").await;
+    assert_eq!(booked.len(), 1);
+    assert_eq!(
+        booked[0]["start"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        at(tz, day, 10)
+    );
+
+    // A tool error goes back to the model, which answers anyway.
+    model.push_tool_call("cancel_appointment", json!({"appointment_id": "not-an-id"}));
+    model.push_content("Sorry, I could not find that booking.");
+    has(&c.say("cancel the other one").await, &["could not find"]);
+
+    let conv = only_conversation(&app, key).await;
+    let turns: Vec<Value> = app
+        .get(&format!("/api/v1/conversations/{conv}/turns"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(turns.len(), 3);
+    assert!(
+        turns
+            .iter()
+            .all(|t| t["engine"] == "llm" && t["model"] == "fake-gpt")
+    );
+    let outcomes: Vec<(String, String)> = turns
+        .iter()
+        .flat_map(|t| t["tool_calls"].as_array().unwrap().clone())
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("free_slots".to_string(), "ok".to_string()),
+            ("create_appointment".into(), "refused".into()),
+            ("create_appointment".into(), "ok".into()),
+            ("cancel_appointment".into(), "error".into()),
+        ]
+    );
+    let tokens: i64 = turns
+        .iter()
+        .map(|t| t["total_tokens"].as_i64().unwrap())
+        .sum();
+    assert!(tokens > 0);
+    let usage: Value = app
+        .get("/api/v1/agent/usage", key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(usage["total_tokens"].as_i64().unwrap(), tokens);
+    assert_eq!(usage["llm_turns"], 3);
+    assert_eq!(usage["tool_calls"], 4);
+    let per_conv: Value = app
+        .get(&format!("/api/v1/agent/usage?conversation_id={conv}"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(per_conv["total_tokens"].as_i64().unwrap(), tokens);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_failing_or_slow_model_falls_back_to_the_rule_based_agent() {
+    let app = spawn_app().await;
+    let model = FakeOpenAi::spawn().await.unwrap();
+    let (a, _) = model_salon(&app, &model, json!({"turn_budget_ms": 1500})).await;
+    let fake = twilio::spawn().await.unwrap();
+    let mut c = Sms::open(&app, &a.owner_key, &fake, "+14155550144").await;
+
+    // 500s on every attempt.
+    for _ in 0..6 {
+        model.push(ScriptedReply::error(500, "upstream exploded"));
+    }
+    let started = Instant::now();
+    has(
+        &c.say("Hi, what services do you offer?").await,
+        &["Haircut", "$40.00"],
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // A model slower than the budget (the unused 500s are dropped first).
+    model.clear_script();
+    for _ in 0..4 {
+        model.push(ScriptedReply::content("too late").with_delay(Duration::from_secs(10)));
+    }
+    let started = Instant::now();
+    let reply = c.say("Can I book a haircut tomorrow?").await;
+    let took = started.elapsed();
+    has(&reply, &["Free times for Haircut tomorrow"]);
+    assert!(!reply.contains("too late"));
+    assert!(
+        took < Duration::from_secs(5),
+        "answered within the budget, took {took:?}"
+    );
+
+    let conv = only_conversation(&app, &a.owner_key).await;
+    let turns: Vec<Value> = app
+        .get(&format!("/api/v1/conversations/{conv}/turns"), &a.owner_key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(turns.len(), 2);
+    assert!(turns.iter().all(|t| t["engine"] == "rules_fallback"));
+    assert!(
+        turns[0]["error"].as_str().unwrap().contains("500"),
+        "{}",
+        turns[0]["error"]
+    );
+    assert!(
+        turns[1]["error"].as_str().unwrap().contains("time"),
+        "{}",
+        turns[1]["error"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn asking_for_a_human_pauses_the_bot() {
+    let app = spawn_app().await;
+    let (a, _, _) = agent_salon(&app, "America/New_York").await;
+    let fake = twilio::spawn().await.unwrap();
+    let mut c = Sms::open(&app, &a.owner_key, &fake, "+14155550155").await;
+    let mut events = app.store.events.subscribe();
+    let r = c.say("I want to talk to a human").await;
+    assert!(!r.is_empty());
+    let conv = only_conversation(&app, &a.owner_key).await;
+    let v: Value = app
+        .get(&format!("/api/v1/conversations/{conv}"), &a.owner_key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["bot_paused"], true);
+    let mut handed = false;
+    while let Ok(e) = events.try_recv() {
+        handed |= e.kind == "conversation.handover";
+    }
+    assert!(handed, "staff were alerted");
+    // The bot stays quiet until a person resumes it.
+    assert_eq!(c.say("hello?").await, "");
+    app.stop().await;
+}
