@@ -54,7 +54,7 @@ async fn audit(
 }
 
 fn check_minutes(name: &str, v: u32, max: u32, multiple_of_5: bool) -> ApiResult<()> {
-    if v > max || (multiple_of_5 && v % 5 != 0) {
+    if v > max || (multiple_of_5 && !v.is_multiple_of(5)) {
         return Err(ApiError::validation(format!(
             "{name} must be {}at most {max} minutes",
             if multiple_of_5 {

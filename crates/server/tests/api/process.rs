@@ -318,3 +318,121 @@ async fn a_thousand_acknowledged_webhooks_survive_sigkill_and_are_processed_once
     }
     store.close().await;
 }
+
+/// `switchboard demo` on a fresh data folder: the demo salon is there, and a newcomer books a
+/// haircut through the API channel with the rule-based agent (no API key anywhere).
+#[tokio::test]
+async fn the_demo_salon_books_through_the_api_channel_with_no_api_key() {
+    use chrono::{Datelike, Duration as Days, Utc, Weekday};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SWITCHBOARD_LOG_LEVEL", "warn")
+        .arg("demo")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start switchboard demo");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(Instant::now() < deadline, "demo did not start");
+        assert!(child.try_wait().unwrap().is_none(), "demo exited");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let creds: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("demo-credentials.json")).unwrap(),
+    )
+    .unwrap();
+    let key = creds["api_key"].as_str().unwrap().to_string();
+    let get = |path: &str| client.get(format!("{base}{path}")).bearer_auth(&key).send();
+    let services: Value = get("/api/v1/services").await.unwrap().json().await.unwrap();
+    assert_eq!(services.as_array().unwrap().len(), 3);
+    let staff: Value = get("/api/v1/staff").await.unwrap().json().await.unwrap();
+    assert_eq!(staff.as_array().unwrap().len(), 2);
+    let agent: Value = get("/api/v1/agent").await.unwrap().json().await.unwrap();
+    assert_eq!(agent["engine"], "rules");
+    let channels: Value = get("/api/v1/channels").await.unwrap().json().await.unwrap();
+    let channel = channels
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "api")
+        .expect("the demo has an api channel")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A weekday two or three days ahead on which the salon is open.
+    let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    let mut day = Utc::now().with_timezone(&tz).date_naive() + Days::days(2);
+    if day.weekday() == Weekday::Sun {
+        day += Days::days(1);
+    }
+    let weekday = day.format("%A").to_string();
+    let mut n = 0;
+    let mut seen = 0;
+    let mut say = async |text: &str| -> String {
+        n += 1;
+        let r = client
+            .post(format!("{base}/api/v1/messages/inbound"))
+            .bearer_auth(&key)
+            .json(&json!({"channel_id": channel, "message_id": format!("demo-{n}"), "from": "+14155550177", "text": text}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let accepted: Value = r.json().await.unwrap();
+        let conv = accepted["conversation_id"].as_str().unwrap().to_string();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let c: Value = get(&format!("/api/v1/conversations/{conv}"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let out: Vec<String> = c["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["direction"] == "out")
+                .map(|m| m["body"].as_str().unwrap().to_string())
+                .collect();
+            if out.len() > seen {
+                let new = out[seen..].join("\n");
+                seen = out.len();
+                return new;
+            }
+            assert!(Instant::now() < deadline, "no reply to {text:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let r = say(&format!("Hi! Can I get a haircut on {weekday}?")).await;
+    assert!(r.contains("1)"), "{r}");
+    let r = say("1").await;
+    assert!(r.contains("Shall I book it?"), "{r}");
+    let r = say("yes").await;
+    assert!(r.contains("You're booked"), "{r}");
+    let booked: Value = get("/api/v1/appointments?status=booked")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(booked.as_array().unwrap().len(), 1);
+    let _ = child.kill();
+    let _ = child.wait();
+}
