@@ -38,6 +38,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("{1}")]
     Unprocessable(&'static str, String),
+    /// The wallet cannot pay for what was asked (402 `insufficient_balance`).
+    #[error("{0}")]
+    PaymentRequired(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("payload too large")]
@@ -71,6 +74,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unprocessable(..) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -87,6 +91,7 @@ impl ApiError {
             ApiError::FeatureDisabled(_) => "feature_disabled",
             ApiError::NotFound => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::PaymentRequired(_) => "insufficient_balance",
             ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",

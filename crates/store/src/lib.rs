@@ -9,6 +9,7 @@ mod error;
 
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod businesses;
 pub mod conversations;
 pub mod crypto;
