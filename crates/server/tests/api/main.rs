@@ -1,6 +1,7 @@
 //! Black-box tests of the server over HTTP, on SQLite, or on PostgreSQL when
 //! `TEST_DATABASE_URL` is set (the same suite, run twice by `.ci/run`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod billing;
 mod errors;
 mod helpers;
 mod jobs;
