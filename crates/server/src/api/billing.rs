@@ -244,7 +244,7 @@ async fn check_customer(tenant: &Tenant, id: CustomerId) -> ApiResult<String> {
 
 /// A customer's balances, free minutes and estimated talk time.
 #[utoipa::path(get, path = "/api/v1/billing/customers/{id}", tag = "billing",
-    params(("id" = CustomerId, Path, description = "Customer id"), EstimateQuery),
+    params(("id" = String, Path, description = "Customer id"), EstimateQuery),
     responses((status = 200, body = CustomerBilling), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn customer(
     tenant: Tenant,
@@ -339,7 +339,7 @@ async fn ledger_page(
 
 /// A customer's wallet history, newest first.
 #[utoipa::path(get, path = "/api/v1/billing/customers/{id}/ledger", tag = "billing",
-    params(("id" = CustomerId, Path, description = "Customer id"), LedgerQuery),
+    params(("id" = String, Path, description = "Customer id"), LedgerQuery),
     responses((status = 200, body = LedgerPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn customer_ledger(
     tenant: Tenant,
@@ -358,7 +358,7 @@ pub async fn customer_ledger(
 
 /// An operator's earnings account and its history.
 #[utoipa::path(get, path = "/api/v1/billing/operators/{id}/ledger", tag = "billing",
-    params(("id" = OperatorId, Path, description = "Operator id"), LedgerQuery),
+    params(("id" = String, Path, description = "Operator id"), LedgerQuery),
     responses((status = 200, body = LedgerPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn operator_ledger(
     tenant: Tenant,
@@ -428,7 +428,7 @@ pub struct AdjustmentResult {
 /// Credit or debit a customer's wallet by hand (owner or finance), audited. Send an
 /// `Idempotency-Key` header to make retries safe.
 #[utoipa::path(post, path = "/api/v1/billing/customers/{id}/adjustments", tag = "billing", request_body = Adjustment,
-    params(("id" = CustomerId, Path, description = "Customer id")),
+    params(("id" = String, Path, description = "Customer id")),
     responses((status = 201, body = AdjustmentResult), (status = 402, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn adjust(
     State(state): State<AppState>,
@@ -530,7 +530,7 @@ pub struct GrantFreeMinutes {
 
 /// Grant a customer free call minutes (used oldest grant first).
 #[utoipa::path(post, path = "/api/v1/billing/customers/{id}/free-minutes", tag = "billing", request_body = GrantFreeMinutes,
-    params(("id" = CustomerId, Path, description = "Customer id")),
+    params(("id" = String, Path, description = "Customer id")),
     responses((status = 201, body = PackageRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grant_free_minutes(
     State(state): State<AppState>,

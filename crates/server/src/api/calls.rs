@@ -78,7 +78,7 @@ pub async fn open(
 
 /// One call, with its settlement once ended.
 #[utoipa::path(get, path = "/api/v1/calls/{id}", tag = "billing",
-    params(("id" = CallId, Path, description = "Call id")),
+    params(("id" = String, Path, description = "Call id")),
     responses((status = 200, body = CallView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(tenant: Tenant, AppPath(id): AppPath<CallId>) -> ApiResult<AppJson<CallView>> {
     billing_tenant(&tenant, CALLERS)?;
@@ -89,7 +89,7 @@ pub async fn get_one(tenant: Tenant, AppPath(id): AppPath<CallId>) -> ApiResult<
 /// A call event: `answered`, `heartbeat` (keeps the reservation alive) or `ended` with the
 /// connected duration (settles the call; repeating it changes nothing).
 #[utoipa::path(post, path = "/api/v1/calls/{id}/events", tag = "billing", request_body = CallEvent,
-    params(("id" = CallId, Path, description = "Call id")),
+    params(("id" = String, Path, description = "Call id")),
     responses((status = 200, body = CallView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn event(
     tenant: Tenant,

@@ -125,7 +125,7 @@ pub async fn create(
 
 /// One operator.
 #[utoipa::path(get, path = "/api/v1/operators/{id}", tag = "billing",
-    params(("id" = OperatorId, Path, description = "Operator id")),
+    params(("id" = String, Path, description = "Operator id")),
     responses((status = 200, body = Operator), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     tenant: Tenant,
@@ -137,7 +137,7 @@ pub async fn get_one(
 
 /// Change an operator's name, rate, phone or availability.
 #[utoipa::path(patch, path = "/api/v1/operators/{id}", tag = "billing", request_body = UpdateOperator,
-    params(("id" = OperatorId, Path, description = "Operator id")),
+    params(("id" = String, Path, description = "Operator id")),
     responses((status = 200, body = Operator), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,

@@ -78,7 +78,7 @@ pub async fn create(
 
 /// One top-up.
 #[utoipa::path(get, path = "/api/v1/topups/{id}", tag = "billing",
-    params(("id" = TopupId, Path, description = "Top-up id")),
+    params(("id" = String, Path, description = "Top-up id")),
     responses((status = 200, body = TopupRow), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     tenant: Tenant,
