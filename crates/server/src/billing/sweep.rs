@@ -57,7 +57,10 @@ pub async fn run_scheduler(
     interval_secs: u64,
     shutdown: CancellationToken,
 ) {
-    let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
+    // The first sweep comes one interval after start, not at once: a restarting process
+    // has nothing new to sweep, and its first jobs stay its own.
+    let period = Duration::from_secs(interval_secs.max(1));
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tokio::select! {
