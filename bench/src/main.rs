@@ -26,6 +26,7 @@ pub struct Args {
     pub jobs: usize,
 }
 
+mod ledger;
 mod messaging;
 
 pub struct Row {
@@ -181,6 +182,7 @@ async fn run_backend(d: &db::TestDb, args: &Args) -> anyhow::Result<Vec<Row>> {
         lat,
     });
     rows.extend(messaging::run(d.backend, &store, &secrets, addr, business.id, args).await?);
+    rows.extend(ledger::run(d.backend, &store, business.id, args).await?);
     token.cancel();
     server.await?.context("server")?;
     Ok(rows)

@@ -145,9 +145,16 @@ pub async fn launch(
             state.clone(),
             shutdown.clone(),
         ));
+        let sweeper = tokio::spawn(crate::billing::sweep::run_scheduler(
+            state.store.clone(),
+            state.worker.clone(),
+            state.config.billing_sweep_secs,
+            shutdown.clone(),
+        ));
         Some(tokio::spawn(async move {
             w.run(token).await;
             let _ = poller.await;
+            let _ = sweeper.await;
         }))
     } else {
         None

@@ -44,6 +44,12 @@ pub struct Config {
     pub job_lease_secs: u64,
     /// Webhook requests per second accepted per channel (bursts of five seconds' worth).
     pub webhook_rate_per_sec: u32,
+    /// Stripe API base URL (a fake server in tests).
+    pub stripe_api_base: String,
+    /// Square API base URL (`https://connect.squareupsandbox.com` for the sandbox).
+    pub square_api_base: String,
+    /// Seconds between billing sweeps (expiring calls and holds whose end never arrived).
+    pub billing_sweep_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,7 +88,10 @@ impl Config {
             .set_default("run_workers", true)?
             .set_default("job_retry_base_ms", 2000)?
             .set_default("job_lease_secs", 60)?
-            .set_default("webhook_rate_per_sec", 200)?;
+            .set_default("webhook_rate_per_sec", 200)?
+            .set_default("stripe_api_base", "https://api.stripe.com")?
+            .set_default("square_api_base", "https://connect.squareup.com")?
+            .set_default("billing_sweep_secs", 60)?;
         if let Some(path) = file {
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
@@ -160,6 +169,9 @@ impl Config {
             job_retry_base_ms: 50,
             job_lease_secs: 60,
             webhook_rate_per_sec: 200,
+            stripe_api_base: "http://127.0.0.1:9".into(),
+            square_api_base: "http://127.0.0.1:9".into(),
+            billing_sweep_secs: 60,
         }
     }
 }

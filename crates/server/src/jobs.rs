@@ -44,6 +44,12 @@ pub fn build_worker(
         ))
         .handler(NOOP, Noop)
         .handler(
+            crate::billing::sweep::SWEEP_JOB,
+            crate::billing::sweep::Sweep {
+                store: store.clone(),
+            },
+        )
+        .handler(
             switchboard_store::messaging::PROCESS_JOB,
             crate::agent::ProcessTurn {
                 store: store.clone(),

@@ -240,6 +240,84 @@ impl TenantStore {
         Ok(())
     }
 
+    /// Debits `total` from `debit` once (conditional on its available balance) and credits
+    /// it to several accounts, all in one transaction: each part is its own transfer, keyed
+    /// `key` for the first part and `key#n` for the others. A retry returns the first
+    /// outcome; a refusal (recorded for every part) stays refused. Parts of 0 are skipped.
+    pub async fn transfer_split(
+        &self,
+        key: &str,
+        kind: &str,
+        debit: &Account,
+        parts: &[(&Account, i64)],
+        reason: &str,
+    ) -> StoreResult<TransferOutcome> {
+        let parts: Vec<(&Account, i64)> = parts.iter().copied().filter(|(_, a)| *a > 0).collect();
+        let total: i64 = parts.iter().map(|(_, a)| *a).sum();
+        if parts.is_empty()
+            || parts
+                .iter()
+                .any(|(c, _)| c.currency != debit.currency || c.id == debit.id)
+        {
+            return Err(StoreError::Corrupt(
+                "a split transfer needs positive parts in the debit's currency".into(),
+            ));
+        }
+        if let Some(first) = self.transfer_by_key(key).await? {
+            return Ok(first.outcome());
+        }
+        let attempt = async {
+            let now = now_ms();
+            let mut tx = self.store.begin().await?;
+            let debited = on_tx!(&mut tx, c => sqlx::query(
+                "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
+                .bind(&debit.id)
+                .bind(total)
+                .bind(self.business_id.to_string())
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+            let status = if debited == 1 { "posted" } else { "refused" };
+            for (i, (credit, amount)) in parts.iter().enumerate() {
+                let k = if i == 0 {
+                    key.to_string()
+                } else {
+                    format!("{key}#{i}")
+                };
+                let t = NewTransfer {
+                    idempotency_key: &k,
+                    kind,
+                    debit,
+                    credit,
+                    amount: *amount,
+                    reason,
+                };
+                self.record_transfer_tx(
+                    &mut tx,
+                    &uuid::Uuid::now_v7().to_string(),
+                    &t,
+                    status,
+                    now,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(if debited == 1 {
+                TransferOutcome::Posted
+            } else {
+                TransferOutcome::Refused
+            })
+        };
+        match attempt.await {
+            Err(StoreError::Conflict(_)) => Ok(self
+                .transfer_by_key(key)
+                .await?
+                .ok_or(StoreError::NotFound)?
+                .outcome()),
+            other => other,
+        }
+    }
+
     /// Sum of every posting of this business: zero whenever the ledger is consistent.
     pub async fn ledger_postings_sum(&self) -> StoreResult<i64> {
         let sum: Option<i64> = on_db!(&self.store.db, r, p => sqlx::query_scalar(

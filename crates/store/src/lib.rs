@@ -10,6 +10,7 @@ mod error;
 pub mod agent;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod businesses;
 pub mod calendar;
 pub mod conversations;

@@ -12,16 +12,22 @@ use crate::app::AppState;
 
 pub mod agent;
 pub mod audit;
+pub mod billing;
 pub mod businesses;
 pub mod calendar;
+pub mod calls;
 pub mod channels;
 pub mod conversations;
 pub mod jobs;
 pub mod keys;
 pub mod messages;
+pub mod operators;
 pub mod ops;
 pub mod pagination;
+pub mod payment_webhooks;
+pub mod reports;
 pub mod session;
+pub mod topups;
 pub mod users;
 pub mod webhooks;
 
@@ -47,6 +53,7 @@ pub mod webhooks;
         (name = "messages", description = "Outbound messages and custom-channel inbound"),
         (name = "calendar", description = "The built-in calendar: services, staff, hours, time off, free slots, holds and appointments"),
         (name = "agent", description = "The AI agent: settings, turns with tool calls, token usage"),
+        (name = "billing", description = "Prepaid billing: tariffs, balances, ledger, operators, calls, top-ups, reports"),
         (name = "webhooks", description = "Provider webhooks (signed by the provider, not by a bearer token)"),
     )
 )]
@@ -121,6 +128,26 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::meta_handshake, webhooks::meta_inbound))
         .routes(routes!(webhooks::telegram_inbound))
         .routes(routes!(webhooks::evolution_inbound))
+        .routes(routes!(billing::get_tariff, billing::put_tariff))
+        .routes(routes!(billing::list_providers))
+        .routes(routes!(billing::put_provider))
+        .routes(routes!(billing::customer))
+        .routes(routes!(billing::customer_ledger))
+        .routes(routes!(billing::adjust))
+        .routes(routes!(billing::grant_free_minutes))
+        .routes(routes!(billing::operator_ledger))
+        .routes(routes!(billing::platform_ledger))
+        .routes(routes!(reports::report))
+        .routes(routes!(operators::list, operators::create))
+        .routes(routes!(operators::get_one, operators::update))
+        .routes(routes!(calls::open))
+        .routes(routes!(calls::get_one))
+        .routes(routes!(calls::event))
+        .routes(routes!(topups::create))
+        .routes(routes!(topups::get_one))
+        .routes(routes!(topups::pay_page, topups::pay_submit))
+        .routes(routes!(payment_webhooks::stripe))
+        .routes(routes!(payment_webhooks::square))
 }
 
 /// The API routes plus `/api/openapi.json` and the `/api/docs` page (assets built in).

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod agent;
 mod calendar;
+mod billing;
 mod errors;
 mod helpers;
 mod jobs;

@@ -1,0 +1,190 @@
+//! Top-ups: `POST /api/v1/topups` (staff create one for a customer and get the provider's
+//! payment page) and the public payment page `/pay/{business}` whose form (amount and an
+//! E.164 phone) creates a top-up bound to that number and redirects (303) to the provider.
+use axum::{
+    extract::State,
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use serde::Deserialize;
+use switchboard_domain::{BusinessId, CustomerId, Money, PhoneE164, TopupId};
+use switchboard_store::billing::topups::TopupRow;
+
+use crate::{
+    api::billing::{STAFF, billing_tenant},
+    app::AppState,
+    auth::Tenant,
+    billing::{self, PaymentProvider, payments},
+    error::{ApiError, ApiResult, ErrorBody},
+    extract::{AppJson, AppPath, RawBody},
+};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTopup {
+    /// The customer to credit; or give `phone` to find (or register) them by number.
+    pub customer_id: Option<CustomerId>,
+    /// E.164 phone the top-up is bound to.
+    pub phone: Option<String>,
+    /// One of the tariff's top-up amounts, minor units of its currency.
+    pub amount: i64,
+    /// Default: the tariff's provider, or the only one configured.
+    pub provider: Option<PaymentProvider>,
+}
+
+fn parse_phone(p: &str) -> ApiResult<String> {
+    PhoneE164::parse(p)
+        .map(|p| p.as_str().to_string())
+        .map_err(|_| {
+            ApiError::validation(format!(
+                "`{}` is not an E.164 phone number (+ and country code)",
+                p.chars().take(32).collect::<String>()
+            ))
+        })
+}
+
+/// Create a top-up and its payment page at the provider (`checkout_url`).
+#[utoipa::path(post, path = "/api/v1/topups", tag = "billing", request_body = CreateTopup,
+    responses((status = 201, body = TopupRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppJson(body): AppJson<CreateTopup>,
+) -> ApiResult<(StatusCode, AppJson<TopupRow>)> {
+    billing_tenant(&tenant, STAFF)?;
+    let phone = body.phone.as_deref().map(parse_phone).transpose()?;
+    let customer = match (body.customer_id, &phone) {
+        (Some(c), _) => {
+            let c = c.to_string();
+            if !tenant.store.customer_exists(&c).await? {
+                return Err(ApiError::NotFound);
+            }
+            c
+        }
+        (None, Some(p)) => tenant.store.customer_by_phone(p).await?,
+        (None, None) => return Err(ApiError::validation("give `customer_id` or `phone`")),
+    };
+    let topup = payments::create_topup(
+        &state,
+        &tenant.business,
+        &customer,
+        phone.as_deref(),
+        body.amount,
+        body.provider,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, AppJson(topup)))
+}
+
+/// One top-up.
+#[utoipa::path(get, path = "/api/v1/topups/{id}", tag = "billing",
+    params(("id" = String, Path, description = "Top-up id")),
+    responses((status = 200, body = TopupRow), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    tenant: Tenant,
+    AppPath(id): AppPath<TopupId>,
+) -> ApiResult<AppJson<TopupRow>> {
+    billing_tenant(&tenant, STAFF)?;
+    Ok(AppJson(tenant.store.get_topup(&id.to_string()).await?))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+async fn paying_business(
+    state: &AppState,
+    id: BusinessId,
+) -> ApiResult<switchboard_store::businesses::Business> {
+    let business = state.store.get_business(id).await?;
+    if !business.feature_enabled(billing::FEATURE) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(business)
+}
+
+/// The public payment page: choose an amount, enter the phone number to credit.
+#[utoipa::path(get, path = "/pay/{business_id}", tag = "billing", security(()),
+    params(("business_id" = BusinessId, Path, description = "Business id")),
+    responses((status = 200, description = "HTML payment page", content_type = "text/html"), (status = 404, body = ErrorBody)))]
+pub async fn pay_page(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<BusinessId>,
+) -> ApiResult<Response> {
+    let business = paying_business(&state, id).await?;
+    let tariff = billing::load_tariff(&state.store.tenant(business.id)).await?;
+    let name = escape(&business.name);
+    let options: String = tariff
+        .topup_amounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let label = escape(&Money::new(*a, tariff.currency).to_string());
+            let checked = if i == 0 { " checked" } else { "" };
+            format!("<label><input type=\"radio\" name=\"amount\" value=\"{a}\"{checked} required> {label}</label><br>\n")
+        })
+        .collect();
+    let dir = if business.default_language.is_rtl() {
+        "rtl"
+    } else {
+        "ltr"
+    };
+    let lang = business.default_language.code();
+    let html = format!(
+        "<!doctype html>\n<html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Top up — {name}</title></head><body>\n<h1>{name}</h1>\n<p>Top up your balance.</p>\n\
+<form method=\"post\" action=\"/pay/{id}\">\n{options}\
+<label>Phone number <input type=\"tel\" name=\"phone\" required pattern=\"\\+[1-9][0-9]{{6,14}}\" placeholder=\"+14155550100\" autocomplete=\"tel\"></label><br>\n\
+<button type=\"submit\">Pay</button>\n</form>\n</body></html>\n",
+        id = business.id
+    );
+    Ok(Html(html).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct PayForm {
+    amount: String,
+    phone: String,
+}
+
+/// The payment form: creates a top-up for the phone number and sends the browser to the
+/// provider's payment page (303).
+#[utoipa::path(post, path = "/pay/{business_id}", tag = "billing", security(()),
+    params(("business_id" = BusinessId, Path, description = "Business id")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`amount` (minor units) and `phone` (E.164)"),
+    responses((status = 303, description = "Redirect to the provider's payment page"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn pay_submit(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<BusinessId>,
+    RawBody(body): RawBody,
+) -> ApiResult<Response> {
+    state.limits.webhook(&format!("pay:{id}"))?;
+    let business = paying_business(&state, id).await?;
+    let form: PayForm = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| ApiError::bad_request("invalid_form", format!("form not understood: {e}")))?;
+    let phone = parse_phone(form.phone.trim())?;
+    let amount: i64 = form
+        .amount
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::validation("amount must be a whole number of minor units"))?;
+    let tenant = state.store.tenant(business.id);
+    let tariff = billing::load_tariff(&tenant).await?;
+    if !tariff.topup_amounts.contains(&amount) {
+        return Err(ApiError::Unprocessable(
+            "invalid_amount",
+            "choose one of the offered amounts".into(),
+        ));
+    }
+    let customer = tenant.customer_by_phone(&phone).await?;
+    let topup =
+        payments::create_topup(&state, &business, &customer, Some(&phone), amount, None).await?;
+    let url = topup
+        .checkout_url
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("top-up without a checkout url")))?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response())
+}
