@@ -54,6 +54,7 @@ pub fn build_worker(
             crate::agent::ProcessTurn {
                 store: store.clone(),
                 secrets: secrets.clone(),
+                public_base: public_base.into(),
             },
         )
         .handler(

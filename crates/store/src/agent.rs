@@ -340,6 +340,16 @@ impl TenantStore {
             .await)?)
     }
 
+    /// When the customer was first seen (epoch ms).
+    pub async fn customer_created_at(&self, id: &str) -> StoreResult<i64> {
+        Ok(on_db!(&self.store.db, r, p => sqlx::query_scalar(
+            "SELECT created_at FROM customers WHERE id = $1 AND business_id = $2")
+            .bind(id)
+            .bind(self.business_id.to_string())
+            .fetch_one(p)
+            .await)?)
+    }
+
     /// The customer with this identity (phone in E.164, Telegram id...), if known.
     pub async fn find_customer(&self, identity: &Identity) -> StoreResult<Option<CustomerId>> {
         let id: Option<String> = on_db!(&self.store.db, r, p => sqlx::query_scalar(

@@ -55,6 +55,8 @@ const MAX_BURST_WINDOWS: i64 = 5;
 pub struct ProcessTurn {
     pub store: Store,
     pub secrets: SecretBox,
+    /// For the payment-page link sent when a balance is too low.
+    pub public_base: Arc<str>,
 }
 
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
@@ -102,6 +104,26 @@ impl JobHandler for ProcessTurn {
             let wait = u64::try_from(burst - quiet).unwrap_or(0);
             return Err(JobError::Defer(Duration::from_millis(wait)));
         }
+        // Billing: a brand-new number gets the welcome credit, and an AI reply is paid for
+        // before it is produced; with too little balance the agent is not called at all.
+        if tenant.customer_created_at(&conv.customer_id).await? >= first.created_at {
+            crate::billing::grant_welcome_credit(&self.store, &business, &conv.customer_id)
+                .await
+                .map_err(JobError::retry)?;
+        }
+        let gate = crate::billing::gate_ai_reply(
+            &self.store,
+            &business,
+            &conv.customer_id,
+            &conv,
+            &newest.id,
+            &self.public_base,
+        )
+        .await
+        .map_err(JobError::retry)?;
+        if let crate::billing::ReplyGate::LowBalance { payment_message } = gate {
+            return payment_required(&tenant, &conv, &pending, payment_message).await;
+        }
         let turn = Turn {
             store: &self.store,
             tenant: &tenant,
@@ -116,6 +138,54 @@ impl JobHandler for ProcessTurn {
         };
         turn.run(&pending).await
     }
+}
+
+/// The balance cannot pay for a reply: the agent is not called. The payment link goes out
+/// (unless one went out within the cooldown), recorded as a turn of the `payment_required`
+/// engine so the inbox shows why the bot did not answer.
+async fn payment_required(
+    tenant: &TenantStore,
+    conv: &ConversationRow,
+    pending: &[MessageRow],
+    payment_message: Option<String>,
+) -> Result<(), JobError> {
+    let newest = pending
+        .last()
+        .ok_or_else(|| JobError::fatal("no message to answer"))?;
+    let conversation: ConversationId = conv.id.parse().map_err(JobError::fatal)?;
+    let state = tenant.conversation_state(conversation).await?;
+    let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
+    let reply = payment_message.clone().unwrap_or_default();
+    tenant
+        .commit_turn(TurnCommit {
+            conversation: conv,
+            answered: &answered,
+            state,
+            turn: TurnRecord {
+                id: uuid::Uuid::now_v7().to_string(),
+                conversation_id: conv.id.clone(),
+                message_id: newest.id.clone(),
+                engine: "payment_required".into(),
+                model: None,
+                prompt_tokens: 0,
+                completion_tokens: 0,
+                total_tokens: 0,
+                llm_calls: 0,
+                error: None,
+                latency_ms: 0,
+                reply: reply.clone(),
+                created_at: now_ms(),
+                tool_calls: Vec::new(),
+            },
+            reply: payment_message
+                .into_iter()
+                .map(OutboundContent::text)
+                .collect(),
+            pause_bot: false,
+        })
+        .await?;
+    tracing::info!(conversation = %conv.id, link_sent = !reply.is_empty(), "balance too low; agent not called");
+    Ok(())
 }
 
 /// The agent is off for this message: store it as handled, and acknowledge it when the

@@ -676,3 +676,125 @@ async fn asking_for_a_human_pauses_the_bot() {
     assert_eq!(c.say("hello?").await, "");
     app.stop().await;
 }
+
+/// Billing in the message path: a customer with no balance gets the payment link (once per
+/// cooldown) and the agent is not called; the Stripe payment credits the wallet and sends a
+/// receipt; the next message is answered and charged.
+#[tokio::test]
+async fn no_balance_gets_a_payment_link_then_a_top_up_pays_for_replies() {
+    use switchboard_test_support::stripe::{self as fake_stripe, StripeEventKind};
+    let stripe = fake_stripe::spawn().await.unwrap();
+    let app = crate::helpers::spawn_app_with(|c| c.stripe_api_base = stripe.url()).await;
+    let (a, _, _) = agent_salon(&app, "America/New_York").await;
+    let key = a.owner_key.as_str();
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/billing/tariff",
+            Some(key),
+            Some(json!({"ai_reply_price": 25, "payment_link_cooldown_secs": 3600})),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/billing/providers/stripe",
+            Some(key),
+            Some(json!({"credentials": {"secret_key": "sk_test_1", "webhook_secret": "whsec_test_secret"}})),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let fake = twilio::spawn().await.unwrap();
+    let phone = "+14155550166";
+    let mut c = Sms::open(&app, key, &fake, phone).await;
+
+    let r = c.say("Hi, what services do you offer?").await;
+    has(&r, &[&format!("/pay/{}", a.business_id)]);
+    assert!(!r.contains("Haircut"), "the agent was not called: {r}");
+    assert_eq!(c.say("hello??").await, "", "one link per cooldown");
+    let conv = only_conversation(&app, key).await;
+    let turns: Vec<Value> = app
+        .get(&format!("/api/v1/conversations/{conv}/turns"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        turns.iter().all(|t| t["engine"] == "payment_required"),
+        "{turns:?}"
+    );
+
+    // The customer pays $10 through the payment page.
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = no_redirect
+        .post(app.url(&format!("/pay/{}", a.business_id)))
+        .form(&[("amount", "1000"), ("phone", phone)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let session = stripe.sessions()[0]["id"].as_str().unwrap().to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let paid = stripe
+        .signed_event(
+            &session,
+            StripeEventKind::CompletedPaid,
+            "whsec_test_secret",
+            now,
+        )
+        .unwrap();
+    let r = app
+        .client
+        .post(app.url(&format!("/webhooks/stripe/{}", a.business_id)))
+        .header("stripe-signature", paid.signature)
+        .header("content-type", "application/json")
+        .body(paid.body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    app.state.worker.drain().await.unwrap();
+    let receipt: Vec<String> = fake
+        .message_requests()
+        .into_iter()
+        .filter_map(|m| m.get("Body").cloned())
+        .filter(|b| b.contains("$10.00"))
+        .collect();
+    assert_eq!(receipt.len(), 1, "one receipt on the customer's channel");
+    c.seen += 1;
+
+    // Now the agent answers, and the reply is charged.
+    has(&c.say("What services do you offer?").await, &["Haircut"]);
+    let customer = app
+        .get(&format!("/api/v1/conversations/{conv}"), key)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["customer_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ledger: Value = app
+        .get(&format!("/api/v1/billing/customers/{customer}/ledger"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = ledger.to_string();
+    assert!(text.contains("ai_reply"), "{text}");
+    let balance: Value = app
+        .get(&format!("/api/v1/billing/customers/{customer}"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(balance.to_string().contains("975"), "{balance}");
+    app.stop().await;
+}

@@ -2,8 +2,8 @@
 //! `TEST_DATABASE_URL` is set (the same suite, run twice by `.ci/run`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod agent;
-mod calendar;
 mod billing;
+mod calendar;
 mod errors;
 mod helpers;
 mod jobs;
