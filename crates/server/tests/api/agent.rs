@@ -39,23 +39,39 @@ async fn agent_salon(app: &TestApp, tz: &str) -> (Seeded, String, String) {
     (a, haircut, anna)
 }
 
-/// A customer texting the business over Twilio SMS.
+/// A customer texting the business over Twilio (SMS, or WhatsApp when `whatsapp`).
 struct Sms<'a> {
     app: &'a TestApp,
     fake: &'a twilio::FakeTwilio,
     channel: String,
     from: String,
+    whatsapp: bool,
     seen: usize,
     n: usize,
 }
 
 impl<'a> Sms<'a> {
     async fn open(app: &'a TestApp, key: &str, fake: &'a twilio::FakeTwilio, from: &str) -> Self {
+        Self::open_kind(app, key, fake, from, false).await
+    }
+
+    async fn open_kind(
+        app: &'a TestApp,
+        key: &str,
+        fake: &'a twilio::FakeTwilio,
+        from: &str,
+        whatsapp: bool,
+    ) -> Self {
+        let kind = if whatsapp {
+            "twilio_whatsapp"
+        } else {
+            "twilio_sms"
+        };
         let r = app
             .post(
                 "/api/v1/channels",
                 key,
-                json!({"kind": "twilio_sms", "address": OUR_NUMBER, "api_base": fake.url(),
+                json!({"kind": kind, "address": OUR_NUMBER, "api_base": fake.url(),
                        "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
             )
             .await;
@@ -66,22 +82,23 @@ impl<'a> Sms<'a> {
             fake,
             channel: ch["id"].as_str().unwrap().to_string(),
             from: from.to_string(),
+            whatsapp,
             seen: 0,
             n: 0,
         }
     }
 
-    /// Sends `text` through the signed webhook, runs the jobs, and returns what the business
-    /// sent back (all parts).
-    async fn say(&mut self, text: &str) -> String {
+    /// Delivers `text` through the signed webhook (no jobs run).
+    async fn send(&mut self, text: &str) {
         self.n += 1;
         let url = self.app.url(&format!("/webhooks/twilio/{}", self.channel));
         let sid = format!("SM{:032}", self.n + 1000 * self.from.len());
-        let (sig, body) = twilio::signed_sms_webhook(
-            TOKEN,
-            &url,
-            &twilio::sms_params(&sid, &self.from, OUR_NUMBER, text),
-        );
+        let params = if self.whatsapp {
+            twilio::whatsapp_params(&sid, &self.from, OUR_NUMBER, text, "Dana")
+        } else {
+            twilio::sms_params(&sid, &self.from, OUR_NUMBER, text)
+        };
+        let (sig, body) = twilio::signed_sms_webhook(TOKEN, &url, &params);
         let r = self
             .app
             .client
@@ -92,13 +109,24 @@ impl<'a> Sms<'a> {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200);
+        let status = r.status();
+        assert_eq!(status, 200, "{}", r.text().await.unwrap());
+    }
+
+    /// Sends `text`, runs the jobs, and returns what the business sent back (all parts).
+    async fn say(&mut self, text: &str) -> String {
+        self.send(text).await;
         self.app.state.worker.drain().await.unwrap();
+        let to = if self.whatsapp {
+            format!("whatsapp:{}", self.from)
+        } else {
+            self.from.clone()
+        };
         let sent: Vec<String> = self
             .fake
             .message_requests()
             .into_iter()
-            .filter(|m| m.get("To").map(String::as_str) == Some(self.from.as_str()))
+            .filter(|m| m.get("To") == Some(&to))
             .map(|m| m.get("Body").cloned().unwrap_or_default())
             .collect();
         let new = sent[self.seen..].join("\n");
@@ -308,66 +336,26 @@ async fn hebrew_over_whatsapp_books_and_moves() {
     let (a, _, _) = agent_salon(&app, "Asia/Jerusalem").await;
     let key = &a.owner_key;
     let fake = twilio::spawn().await.unwrap();
-    let r = app
-        .post(
-            "/api/v1/channels",
-            key,
-            json!({"kind": "twilio_whatsapp", "address": OUR_NUMBER, "api_base": fake.url(),
-                   "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let ch: Value = r.json().await.unwrap();
-    let url = app.url(&format!("/webhooks/twilio/{}", ch["id"].as_str().unwrap()));
-    let mut n = 0;
-    let mut seen = 0;
-    let mut say = async |text: &str| -> String {
-        n += 1;
-        let params = twilio::whatsapp_params(
-            &format!("SM{n:032}"),
-            "+972502345678",
-            OUR_NUMBER,
-            text,
-            "Dana",
-        );
-        let (sig, body) = twilio::signed_sms_webhook(TOKEN, &url, &params);
-        let r = app
-            .client
-            .post(&url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("x-twilio-signature", sig)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        assert_eq!(status, 200, "{}", r.text().await.unwrap());
-        app.state.worker.drain().await.unwrap();
-        let sent: Vec<String> = fake
-            .message_requests()
-            .into_iter()
-            .filter_map(|m| m.get("Body").cloned())
-            .collect();
-        let new = sent[seen..].join("\n");
-        seen = sent.len();
-        new
-    };
+    let mut c = Sms::open_kind(&app, key, &fake, "+972502345678", true).await;
     has(
-        &say("שלום, אפשר לקבוע תור לתספורת מחר?").await,
+        &c.say("שלום, אפשר לקבוע תור לתספורת מחר?").await,
         &["שעות פנויות למחר (תספורת):", "1) 09:00"],
     );
     has(
-        &say("הראשון").await,
+        &c.say("הראשון").await,
         &["תספורת, מחר בשעה 09:00", "לקבוע? (כן/לא)"],
     );
-    has(&say("כן").await, &["נקבע לך תור: תספורת, מחר בשעה 09:00."]);
+    has(
+        &c.say("כן").await,
+        &["נקבע לך תור: תספורת, מחר בשעה 09:00."],
+    );
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);
     has(
-        &say("אפשר להזיז את התור למחר ב-15:00?").await,
+        &c.say("אפשר להזיז את התור למחר ב-15:00?").await,
         &["15:00", "(כן/לא)"],
     );
-    has(&say("כן").await, &["15:00"]);
+    has(&c.say("כן").await, &["15:00"]);
     let tz: Tz = "Asia/Jerusalem".parse().unwrap();
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);
@@ -391,23 +379,7 @@ async fn a_burst_of_messages_is_one_turn() {
     let mut c = Sms::open(&app, &a.owner_key, &fake, "+14155550122").await;
     // Three messages in quick succession: the first turn waits for the burst to end.
     for text in ["Hi", "I'd like a haircut", "tomorrow please"] {
-        c.n += 1;
-        let url = app.url(&format!("/webhooks/twilio/{}", c.channel));
-        let (sig, body) = twilio::signed_sms_webhook(
-            TOKEN,
-            &url,
-            &twilio::sms_params(&format!("SMB{:031}", c.n), &c.from, OUR_NUMBER, text),
-        );
-        let r = app
-            .client
-            .post(&url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("x-twilio-signature", sig)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        c.send(text).await;
         app.state.worker.drain().await.unwrap();
     }
     assert!(
