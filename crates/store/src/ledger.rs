@@ -171,6 +171,17 @@ impl TenantStore {
         let now = now_ms();
         let id = uuid::Uuid::now_v7().to_string();
         let mut tx = self.store.begin().await?;
+        if let Tx::Postgres(c) = &mut tx {
+            // Lock both rows in id order, so two transfers between the same accounts in
+            // opposite directions (a manual debit and a welcome credit) cannot deadlock.
+            sqlx::query(
+                "SELECT id FROM ledger_accounts WHERE id IN ($1, $2) ORDER BY id FOR UPDATE",
+            )
+            .bind(&t.debit.id)
+            .bind(&t.credit.id)
+            .fetch_all(&mut **c)
+            .await?;
+        }
         let debited = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
             .bind(&t.debit.id)

@@ -455,7 +455,8 @@ pub async fn adjust(
         None => billing::load_tariff(&tenant.store).await?.wallet_currency(),
     };
     let key = match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
-        Some(k) if !k.is_empty() && k.len() <= 200 => format!("manual:{k}"),
+        // Scoped to the customer: the same key for another customer is another adjustment.
+        Some(k) if !k.is_empty() && k.len() <= 200 => format!("manual:{id}:{k}"),
         Some(_) => {
             return Err(ApiError::bad_request(
                 "invalid_idempotency_key",
@@ -484,6 +485,12 @@ pub async fn adjust(
             reason,
         })
         .await?;
+    if t.kind != kind_name || t.amount != body.amount || t.currency != currency.code() {
+        return Err(ApiError::ConflictCode(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different adjustment".into(),
+        ));
+    }
     state
         .store
         .audit(AuditRecord {

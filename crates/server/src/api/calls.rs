@@ -13,6 +13,11 @@ use crate::{
     extract::{AppJson, AppPath},
 };
 
+/// Who may open calls and report their events (and so decide what a customer pays): the
+/// business's managers and the voice integrations, which use an owner or admin API key.
+/// Operators are paid by these calls, so they can read them but not drive them.
+const CONTROLLERS: &[Role] = &[Role::Owner, Role::Admin];
+
 const CALLERS: &[Role] = &[
     Role::Owner,
     Role::Admin,
@@ -65,7 +70,7 @@ pub async fn open(
     tenant: Tenant,
     AppJson(body): AppJson<OpenCall>,
 ) -> ApiResult<(StatusCode, AppJson<CallView>)> {
-    billing_tenant(&tenant, CALLERS)?;
+    billing_tenant(&tenant, CONTROLLERS)?;
     let customer = body.customer_id.to_string();
     if !tenant.store.customer_exists(&customer).await? {
         return Err(ApiError::NotFound);
@@ -96,7 +101,7 @@ pub async fn event(
     AppPath(id): AppPath<CallId>,
     AppJson(body): AppJson<CallEvent>,
 ) -> ApiResult<AppJson<CallView>> {
-    billing_tenant(&tenant, CALLERS)?;
+    billing_tenant(&tenant, CONTROLLERS)?;
     let row = tenant.store.get_call(&id.to_string()).await?;
     let row = match body.kind {
         CallEventKind::Answered => {

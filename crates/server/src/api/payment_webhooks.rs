@@ -61,7 +61,17 @@ pub async fn stripe(
     )
     .map_err(|e| refuse("stripe", id, e))?;
     let event = StripeEvent::parse(&body).map_err(bad_payload)?;
-    match event.checkout_outcome().map_err(bad_payload)? {
+    // A signed event that is not one of our top-ups (the business's other Stripe sales) is
+    // acknowledged and ignored: refusing it would make Stripe retry it for days and finally
+    // disable the endpoint.
+    let outcome = match event.checkout_outcome() {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::info!(business = %id, reason = %e, "Stripe event is not a top-up; ignored");
+            return Ok(StatusCode::OK);
+        }
+    };
+    match outcome {
         CheckoutOutcome::Paid(paid) => {
             let Some(topup) = find_topup(&tenant, &paid.topup_id).await? else {
                 tracing::warn!(topup = %paid.topup_id, "Stripe payment for an unknown top-up");
@@ -126,8 +136,15 @@ pub async fn square(
     )
     .map_err(|e| refuse("square", id, e))?;
     let event = SquareEvent::parse(&body).map_err(bad_payload)?;
-    let Some(paid) = event.completed_payment().map_err(bad_payload)? else {
-        return Ok(StatusCode::OK);
+    // Signed but not a payment of ours (no order, say): acknowledged and ignored, so Square
+    // does not retry it.
+    let paid = match event.completed_payment() {
+        Ok(Some(p)) => p,
+        Ok(None) => return Ok(StatusCode::OK),
+        Err(e) => {
+            tracing::info!(business = %id, reason = %e, "Square event is not a top-up; ignored");
+            return Ok(StatusCode::OK);
+        }
     };
     let topup = match tenant
         .topup_by_provider_ref("square", &paid.order_id)
@@ -142,16 +159,17 @@ pub async fn square(
                 settings.location_id.unwrap_or_default(),
             )
             .with_api_base(&state.config.square_api_base);
-            let order = client.retrieve_order(&paid.order_id).await.map_err(|e| {
-                if e.is_retryable() {
-                    ApiError::Unavailable(e.to_string())
-                } else {
-                    bad_payload(e)
+            match client.retrieve_order(&paid.order_id).await {
+                // Square retries a 5xx: a passing outage is worth another delivery.
+                Err(e) if e.is_retryable() => return Err(ApiError::Unavailable(e.to_string())),
+                Err(e) => {
+                    tracing::warn!(order = %paid.order_id, error = %e, "Square order lookup failed; payment ignored");
+                    None
                 }
-            })?;
-            match order.reference_id {
-                Some(r) => find_topup(&tenant, &r).await?,
-                None => None,
+                Ok(order) => match order.reference_id {
+                    Some(r) => find_topup(&tenant, &r).await?,
+                    None => None,
+                },
             }
         }
     };

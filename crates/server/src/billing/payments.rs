@@ -125,7 +125,7 @@ pub async fn create_topup(
     let tariff = load_tariff(&tenant)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    if !tariff.topup_amounts.contains(&amount) {
+    if !tariff.topup_amounts.contains(&amount) || tariff.credit_for(amount) <= 0 {
         return Err(ApiError::Unprocessable(
             "invalid_amount",
             format!(

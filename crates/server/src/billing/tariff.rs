@@ -127,8 +127,12 @@ impl BillingTariff {
         }
         self.call.currency = self.currency;
         self.call.validate().map_err(|e| format!("call: {e}"))?;
-        if self.credit_for(self.topup_amounts[0]) <= 0 {
-            return Err("the smallest top-up buys no tokens".into());
+        if let Some(a) = self
+            .topup_amounts
+            .iter()
+            .find(|a| self.credit_for(**a) <= 0)
+        {
+            return Err(format!("a top-up of {a} buys no tokens"));
         }
         Ok(())
     }

@@ -220,6 +220,14 @@ async fn stripe_top_up_is_credited_once_and_forgeries_are_refused() {
     );
 
     assert_eq!(available(&app, key, &customer).await, 2000);
+    // A signed event of the business's other Stripe sales is acknowledged and ignored (a 4xx
+    // would make Stripe retry it for days and disable the endpoint).
+    let foreign = r#"{"id":"evt_other","object":"event","type":"checkout.session.completed","data":{"object":{"id":"cs_other","object":"checkout.session","payment_status":"paid","amount_total":500,"currency":"usd","metadata":{}}}}"#;
+    let t = unix_now();
+    let sig = fake_stripe::sign(WHSEC, t, foreign);
+    let r = deliver(foreign.to_string(), sig).await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(available(&app, key, &customer).await, 2000);
     let t: Value = app
         .get(&format!("/api/v1/topups/{topup_id}"), key)
         .await
@@ -337,6 +345,30 @@ async fn calls_authorize_settle_and_split() {
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let op: Value = r.json().await.unwrap();
     let op_id = op["id"].as_str().unwrap();
+
+    // An operator is paid by calls, so cannot open them or report their length.
+    let r = app
+        .post(
+            "/api/v1/api-keys",
+            key,
+            json!({"name": "op", "role": "operator"}),
+        )
+        .await;
+    let op_key = r.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_error(
+        app.post(
+            "/api/v1/calls",
+            &op_key,
+            json!({"customer_id": customer, "operator_id": op_id}),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
 
     // No money: the call is refused with a stable code.
     let open = || {
@@ -577,6 +609,18 @@ async fn manual_adjustments_need_owner_or_finance_and_are_audited() {
             .unwrap();
         assert_eq!(r.status(), 201);
     }
+    assert_eq!(available(&app, key, &customer).await, 500);
+    // The same key for a different adjustment is refused, not silently answered.
+    let r = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(&finance)
+        .header("idempotency-key", "k-1")
+        .json(&json!({"direction": "credit", "amount": 900, "reason": "goodwill"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 409, "idempotency_key_reused").await;
     assert_eq!(available(&app, key, &customer).await, 500);
     assert_error(
         app.post(

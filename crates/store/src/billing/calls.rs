@@ -149,14 +149,14 @@ impl TenantStore {
     /// Marks an open call answered (first answer wins) and pushes its expiry.
     pub async fn call_answered(&self, id: &str, now: i64, expires_at: i64) -> StoreResult<()> {
         on_db!(&self.store.db, w, p => sqlx::query(
-            "UPDATE billing_calls SET status = 'answered', answered_at = COALESCE(answered_at, $3), expires_at = $4, updated_at = $3 WHERE business_id = $1 AND id = $2 AND status IN ('authorized', 'answered')")
+            "UPDATE billing_calls SET status = 'answered', answered_at = COALESCE(answered_at, $3), updated_at = $3 WHERE business_id = $1 AND id = $2 AND status IN ('authorized', 'answered')")
             .bind(self.business_id.to_string())
             .bind(id)
             .bind(now)
-            .bind(expires_at)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
+        // The call and its hold are extended together (the hold must outlive the call).
         self.push_call_expiry(id, expires_at).await
     }
 
