@@ -23,6 +23,17 @@ use crate::{
 /// The longest range one free-slot search covers.
 const MAX_SEARCH_DAYS: i64 = 62;
 
+/// Calendar times must be in a sane range: date arithmetic near chrono's limits panics, and
+/// a year like +262142 can arrive from a model or an API client.
+fn check_time(t: DateTime<Utc>) -> CrmResult<()> {
+    use chrono::Datelike;
+    if (1970..=2200).contains(&t.year()) {
+        Ok(())
+    } else {
+        Err(CrmError::Invalid(format!("{t} is outside the calendar")))
+    }
+}
+
 /// The business's own calendar.
 #[derive(Clone)]
 pub struct BuiltinCalendar {
@@ -46,6 +57,8 @@ impl BuiltinCalendar {
     }
 
     async fn search(&self, service: &Service, s: &SlotSearch, own: Own) -> CrmResult<Vec<Slot>> {
+        check_time(s.from)?;
+        check_time(s.to)?;
         let to = s.to.min(s.from + Duration::days(MAX_SEARCH_DAYS));
         if to <= s.from {
             return Ok(Vec::new());
@@ -105,6 +118,7 @@ impl BuiltinCalendar {
         staff: Option<StaffId>,
         own: Own,
     ) -> CrmResult<Slot> {
+        check_time(start)?;
         let search = SlotSearch {
             service_id: service.id,
             staff_id: staff,
@@ -220,9 +234,21 @@ impl CrmAdapter for BuiltinCalendar {
         {
             return Ok(done);
         }
-        let slot = self
+        let slot = match self
             .exact_slot(&service, req.start, req.staff_id, own)
-            .await?;
+            .await
+        {
+            // Lost a race against a retry of the same request: that booking is the answer.
+            Err(CrmError::SlotTaken) => {
+                if let Some(key) = &req.idempotency_key
+                    && let Some(done) = self.tenant.appointment_by_key(key).await?
+                {
+                    return Ok(done);
+                }
+                return Err(CrmError::SlotTaken);
+            }
+            other => other?,
+        };
         Ok(self
             .tenant
             .book_appointment(&NewAppointment {

@@ -601,8 +601,23 @@ impl TenantStore {
         Ok(())
     }
 
-    /// What keeps each staff member busy in `[from, to)`: booked (and past) appointments and
-    /// live holds, except what `own` names (a customer does not compete with their own hold,
+    /// The time a booking of `service` from `start` to `end` takes from its staff member:
+    /// the appointment widened by the service's preparation and clean-up buffers.
+    async fn occupied(
+        &self,
+        service: ServiceId,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> StoreResult<(DateTime<Utc>, DateTime<Utc>)> {
+        let s = self.get_service(service).await?;
+        Ok((
+            start - chrono::Duration::minutes(i64::from(s.buffer_before_min)),
+            end + chrono::Duration::minutes(i64::from(s.buffer_after_min)),
+        ))
+    }
+
+    /// What keeps each staff member busy in `[from, to)`, buffers included: booked (and past)
+    /// appointments and live holds, except what `own` names (a customer does not compete with their own hold,
     /// and a moved appointment not with its old time).
     pub async fn busy_intervals(
         &self,
@@ -611,10 +626,13 @@ impl TenantStore {
         own: &Own,
     ) -> StoreResult<HashMap<StaffId, Vec<Interval>>> {
         let rows: Vec<(String, i64, i64)> = on_db!(&self.store.db, r, p => sqlx::query_as(
-            "SELECT staff_id, start_at, end_at FROM appointments WHERE business_id = $1 AND status <> 'cancelled' AND end_at > $2 AND start_at < $3 \
-             AND id <> COALESCE($7, '-') \
-             UNION ALL SELECT staff_id, start_at, end_at FROM slot_holds WHERE business_id = $1 AND expires_at > $4 AND end_at > $2 AND start_at < $3 \
-             AND COALESCE(conversation_id, '') <> COALESCE($5, '-') AND id <> COALESCE($6, '-')")
+            "SELECT a.staff_id, a.start_at - s.buffer_before_min * 60000, a.end_at + s.buffer_after_min * 60000 \
+             FROM appointments a JOIN services s ON s.id = a.service_id \
+             WHERE a.business_id = $1 AND a.status <> 'cancelled' AND a.end_at > $2 AND a.start_at < $3 AND a.id <> COALESCE($7, '-') \
+             UNION ALL SELECT h.staff_id, h.start_at - s.buffer_before_min * 60000, h.end_at + s.buffer_after_min * 60000 \
+             FROM slot_holds h JOIN services s ON s.id = h.service_id \
+             WHERE h.business_id = $1 AND h.expires_at > $4 AND h.end_at > $2 AND h.start_at < $3 \
+             AND COALESCE(h.conversation_id, '') <> COALESCE($5, '-') AND h.id <> COALESCE($6, '-')")
             .bind(self.biz())
             .bind(from)
             .bind(to)
@@ -643,6 +661,7 @@ impl TenantStore {
         let expires_at = now + h.ttl_ms.max(1000);
         let staff = h.staff_id.to_string();
         let conversation = h.conversation_id.map(|c| c.to_string());
+        let occupied = self.occupied(h.service_id, h.start, h.end).await?;
         let mut tx = self.store.begin().await?;
         purge_expired(&mut tx, &staff, now).await?;
         release_holds(&mut tx, &self.biz(), None, conversation.as_deref()).await?;
@@ -667,7 +686,7 @@ impl TenantStore {
             &mut tx,
             &self.biz(),
             &staff,
-            (h.start, h.end),
+            occupied,
             (None, Some(&id_text)),
             Some(expires_at),
         )
@@ -756,6 +775,20 @@ impl TenantStore {
         {
             return Ok(done);
         }
+        match self.try_book(a).await {
+            // The same key raced us and won: its booking is the answer.
+            Err(StoreError::Conflict(_)) if a.idempotency_key.is_some() => {
+                let key = a.idempotency_key.as_deref().unwrap_or_default();
+                self.appointment_by_key(key)
+                    .await?
+                    .ok_or(StoreError::SlotTaken)
+            }
+            other => other,
+        }
+    }
+
+    async fn try_book(&self, a: &NewAppointment) -> StoreResult<Appointment> {
+        let occupied = self.occupied(a.service_id, a.start, a.end).await?;
         let now = now_ms();
         let id = AppointmentId::new();
         let staff = a.staff_id.to_string();
@@ -794,7 +827,7 @@ impl TenantStore {
             &mut tx,
             &self.biz(),
             &staff,
-            (a.start, a.end),
+            occupied,
             (Some(&id_text), None),
             None,
         )
@@ -817,7 +850,7 @@ impl TenantStore {
         }
         let now = now_ms();
         let mut tx = self.store.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query(
+        let changed = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE appointments SET status = 'cancelled', cancelled_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2 AND status = 'booked'")
             .bind(id.to_string())
             .bind(self.biz())
@@ -825,6 +858,19 @@ impl TenantStore {
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
+        if changed == 0 {
+            // Changed under us (cancelled, completed...): leave its cells alone.
+            drop(tx);
+            let current = self.get_appointment(id).await?;
+            return if current.status == CANCELLED {
+                Ok(current)
+            } else {
+                Err(StoreError::Invalid(format!(
+                    "an appointment that is {} cannot be cancelled",
+                    current.status
+                )))
+            };
+        }
         on_tx!(&mut tx, c => sqlx::query("DELETE FROM calendar_cells WHERE appointment_id = $1")
             .bind(id.to_string())
             .execute(&mut *c)
@@ -854,9 +900,27 @@ impl TenantStore {
         if current.staff_id == staff && current.start == start && current.end == end {
             return Ok(current);
         }
+        let occupied = self.occupied(current.service_id, start, end).await?;
         let now = now_ms();
         let staff_text = staff.to_string();
         let mut tx = self.store.begin().await?;
+        // First the row, conditionally: a cancel racing this move wins or loses whole.
+        let moved = on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE appointments SET staff_id = $3, start_at = $4, end_at = $5, updated_at = $6 WHERE id = $1 AND business_id = $2 AND status = 'booked'")
+            .bind(id.to_string())
+            .bind(self.biz())
+            .bind(&staff_text)
+            .bind(ms(start))
+            .bind(ms(end))
+            .bind(now)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if moved == 0 {
+            return Err(StoreError::Invalid(
+                "the appointment changed meanwhile and cannot be moved".into(),
+            ));
+        }
         on_tx!(&mut tx, c => sqlx::query("DELETE FROM calendar_cells WHERE appointment_id = $1")
             .bind(id.to_string())
             .execute(&mut *c)
@@ -870,23 +934,12 @@ impl TenantStore {
             conversation.map(|c| c.to_string()).as_deref(),
         )
         .await?;
-        on_tx!(&mut tx, c => sqlx::query(
-            "UPDATE appointments SET staff_id = $3, start_at = $4, end_at = $5, updated_at = $6 WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.biz())
-            .bind(&staff_text)
-            .bind(ms(start))
-            .bind(ms(end))
-            .bind(now)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected()))?;
         let id_text = id.to_string();
         claim_cells(
             &mut tx,
             &self.biz(),
             &staff_text,
-            (start, end),
+            occupied,
             (Some(&id_text), None),
             None,
         )

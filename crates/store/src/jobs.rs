@@ -204,6 +204,16 @@ impl Store {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // A job whose worker vanished with every attempt used (a crash loop) is dead, not
+        // reclaimed forever.
+        on_db!(&self.db, w, p => sqlx::query(
+            "UPDATE jobs SET status = 'dead', finished_at = $1, updated_at = $1, locked_until = NULL, \
+             last_error = COALESCE(last_error, 'the worker running it vanished and its attempts are used up') \
+             WHERE status = 'running' AND locked_until < $1 AND attempts >= max_attempts")
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
         let sql = format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, locked_by = $3, updated_at = $1 \
              WHERE id IN (SELECT j.id FROM jobs j WHERE {CLAIM_WHERE} ORDER BY j.run_at, j.id LIMIT $4 {lock}) \

@@ -4,6 +4,7 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
+use futures::FutureExt as _;
 use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
@@ -260,7 +261,18 @@ impl Worker {
                     }
                 };
                 tokio::select! {
-                    r = h.run(&job).instrument(span.clone()) => r,
+                    // A panicking handler fails its job for good instead of taking the
+                    // worker down and leaving the job to be reclaimed (and panic) forever.
+                    r = std::panic::AssertUnwindSafe(h.run(&job).instrument(span.clone())).catch_unwind() => {
+                        r.unwrap_or_else(|panic| {
+                            let what = panic
+                                .downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_default();
+                            Err(JobError::Fatal(format!("the job handler panicked: {what}")))
+                        })
+                    }
                     _ = keepalive => unreachable_keepalive(),
                 }
             }

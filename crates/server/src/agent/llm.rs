@@ -3,8 +3,9 @@
 //! customer's explicit confirmation, and at most one write per turn.
 use std::time::{Duration, Instant};
 
-use chrono::{Duration as ChronoDuration, NaiveTime};
+use chrono::{Datelike, Duration as ChronoDuration, NaiveTime};
 use serde_json::{Value, json};
+use switchboard_agent::rules::PendingAction;
 use switchboard_agent::{
     BusinessContext,
     llm::{ChatMessage, ChatRequest, LlmClient, LlmError, ToolChoice, ToolSpec},
@@ -14,7 +15,10 @@ use switchboard_agent::{
         tool_specs,
     },
 };
-use switchboard_domain::{Language, calendar::local_day_bounds};
+use switchboard_domain::{
+    Language,
+    calendar::{Slot, local_day_bounds},
+};
 
 use super::tools::ConversationTools;
 
@@ -28,13 +32,16 @@ pub struct LlmOutcome {
     pub llm_calls: i64,
     /// A write succeeded (the dialogue reached COMPLETED).
     pub wrote: bool,
-    /// A slot was held (the dialogue is CONFIRMING).
-    pub held: bool,
+    /// The change proposed to the customer in this turn (a held slot, or a write refused for
+    /// want of a yes): the only write the next turn may make, after a yes.
+    pub proposal: Option<PendingAction>,
 }
 
 /// Why the model's turn was abandoned, with the usage spent before it was.
 pub struct LlmFailure {
     pub error: String,
+    /// A write had already succeeded when the turn failed.
+    pub wrote: bool,
     pub prompt_tokens: i64,
     pub completion_tokens: i64,
     pub total_tokens: i64,
@@ -57,8 +64,10 @@ pub struct LlmTurn<'a> {
     pub ctx: &'a BusinessContext,
     pub tools: &'a ConversationTools,
     pub language: Language,
-    /// The customer's latest message is an explicit yes to a change the agent proposed.
+    /// The customer's latest message is an explicit yes.
     pub confirmed: bool,
+    /// The change proposed in the previous turn: with a yes, the one write allowed now.
+    pub proposal: Option<&'a PendingAction>,
     pub max_iterations: u32,
     pub budget: Duration,
 }
@@ -74,10 +83,11 @@ impl LlmTurn<'_> {
             total_tokens: 0,
             llm_calls: 0,
             wrote: false,
-            held: false,
+            proposal: None,
         };
         let fail = |out: &LlmOutcome, error: String| LlmFailure {
             error,
+            wrote: out.wrote,
             prompt_tokens: out.prompt_tokens,
             completion_tokens: out.completion_tokens,
             total_tokens: out.total_tokens,
@@ -139,10 +149,20 @@ impl LlmTurn<'_> {
                 return text;
             }
         };
-        if inv.is_writing() && (!self.confirmed || out.wrote) {
-            let text = confirmation_required();
-            self.tools.record(name, args, &parse_json(&text), "refused");
-            return text;
+        if inv.is_writing() {
+            let allowed = self.confirmed
+                && !out.wrote
+                && self.proposal.is_some_and(|p| self.matches(&inv, p));
+            if !allowed {
+                // Not confirmed (or not what was confirmed): refused, and remembered as the
+                // proposal the customer's next yes may approve.
+                if out.proposal.is_none() {
+                    out.proposal = self.propose(&inv).await;
+                }
+                let text = confirmation_required();
+                self.tools.record(name, args, &parse_json(&text), "refused");
+                return text;
+            }
         }
         let result = self.dispatch(&inv, out).await;
         let (value, outcome) = match result {
@@ -154,6 +174,78 @@ impl LlmTurn<'_> {
             return tool_error(value["error"].as_str().unwrap_or("failed"));
         }
         value.to_string()
+    }
+
+    /// Whether a write is exactly the change proposed before.
+    fn matches(&self, inv: &ToolInvocation, p: &PendingAction) -> bool {
+        let tz = self.ctx.timezone;
+        match (inv, p) {
+            (ToolInvocation::CreateAppointment(a), PendingAction::Create { service_id, slot }) => {
+                a.service_id == *service_id
+                    && a.start_utc(tz).is_ok_and(|t| t == slot.start_utc)
+                    && a.staff_id.is_none_or(|s| s == slot.staff_id)
+            }
+            (
+                ToolInvocation::CancelAppointment(a),
+                PendingAction::Cancel { appointment_id, .. },
+            ) => a.appointment_id == *appointment_id,
+            (
+                ToolInvocation::RescheduleAppointment(a),
+                PendingAction::Reschedule {
+                    appointment_id,
+                    slot,
+                    ..
+                },
+            ) => {
+                a.appointment_id == *appointment_id
+                    && a.new_start_utc(tz).is_ok_and(|t| t == slot.start_utc)
+                    && a.staff_id.is_none_or(|s| s == slot.staff_id)
+            }
+            _ => false,
+        }
+    }
+
+    /// The proposal a refused write stands for, when it names a real, free change.
+    async fn propose(&self, inv: &ToolInvocation) -> Option<PendingAction> {
+        let tz = self.ctx.timezone;
+        let free = |service, staff, start: chrono::DateTime<chrono::Utc>| async move {
+            self.tools
+                .search(service, staff, start, start + ChronoDuration::minutes(1))
+                .await
+                .ok()?
+                .into_iter()
+                .find(|s| s.start_utc == start)
+        };
+        match inv {
+            ToolInvocation::CreateAppointment(a) => {
+                let start = a.start_utc(tz).ok()?;
+                let slot = free(a.service_id, a.staff_id, start).await?;
+                Some(PendingAction::Create {
+                    service_id: a.service_id,
+                    slot,
+                })
+            }
+            ToolInvocation::CancelAppointment(a) => {
+                let appt = self.tools.own_appointment(a.appointment_id).await.ok()?;
+                Some(PendingAction::Cancel {
+                    appointment_id: appt.id,
+                    service_id: appt.service_id,
+                    start_utc: appt.start,
+                })
+            }
+            ToolInvocation::RescheduleAppointment(a) => {
+                let appt = self.tools.own_appointment(a.appointment_id).await.ok()?;
+                let start = a.new_start_utc(tz).ok()?;
+                let slot = free(appt.service_id, a.staff_id, start).await?;
+                Some(PendingAction::Reschedule {
+                    appointment_id: appt.id,
+                    service_id: appt.service_id,
+                    from_utc: appt.start,
+                    slot,
+                })
+            }
+            _ => None,
+        }
     }
 
     async fn dispatch(&self, inv: &ToolInvocation, out: &mut LlmOutcome) -> Result<Value, String> {
@@ -197,8 +289,14 @@ impl LlmTurn<'_> {
                 if ctx.service(a.service_id).is_none() {
                     return Err("unknown service_id; call list_services".into());
                 }
+                if !(1970..=2200).contains(&a.date.year()) {
+                    return Err("date is outside the calendar".into());
+                }
                 let last = a.date_to.unwrap_or(a.date).max(a.date);
-                let last = last.min(a.date + ChronoDuration::days(31));
+                let last = a
+                    .date
+                    .checked_add_signed(ChronoDuration::days(31))
+                    .map_or(last, |cap| last.min(cap));
                 let (from, _) = local_day_bounds(tz, a.date).ok_or("bad date")?;
                 let (_, to) = local_day_bounds(tz, last).ok_or("bad date")?;
                 let slots = self
@@ -232,7 +330,14 @@ impl LlmTurn<'_> {
                     .hold(a.service_id, a.staff_id, start)
                     .await
                     .map_err(|e| e.to_string())?;
-                out.held = true;
+                out.proposal = Some(PendingAction::Create {
+                    service_id: a.service_id,
+                    slot: Slot {
+                        start_utc: hold.start,
+                        end_utc: hold.end,
+                        staff_id: hold.staff_id,
+                    },
+                });
                 Ok(
                     json!({"held": true, "start": local(hold.start), "staff_id": hold.staff_id, "held_until_ms": hold.expires_at}),
                 )
@@ -243,11 +348,16 @@ impl LlmTurn<'_> {
             }
             ToolInvocation::CreateAppointment(a) => {
                 let start = a.start_utc(tz).map_err(bad)?;
+                // The staff member of the approved proposal (the held one).
+                let staff = match self.proposal {
+                    Some(PendingAction::Create { slot, .. }) => Some(slot.staff_id),
+                    _ => a.staff_id,
+                };
                 let appt = self
                     .tools
                     .book(
                         a.service_id,
-                        a.staff_id,
+                        staff,
                         start,
                         a.notes.as_deref().unwrap_or_default(),
                     )

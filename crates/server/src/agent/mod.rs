@@ -17,7 +17,7 @@ use switchboard_agent::{
     AppointmentInfo, BusinessContext, CustomerProfile, ServiceInfo,
     llm::LlmClient,
     prompt::{Author, HistoryTurn, PromptInput, build_messages, system_prompt},
-    rules::{self, RuleState, Stage},
+    rules::{self, PendingAction, Question, RuleState, Stage},
 };
 use switchboard_crm::{BuiltinCalendar, CrmAdapter};
 use switchboard_domain::{
@@ -111,12 +111,14 @@ impl JobHandler for ProcessTurn {
                 .await
                 .map_err(JobError::retry)?;
         }
+        // Keyed by the first unanswered message: a retried turn keeps its key even when more
+        // messages arrived meanwhile, so it is never charged twice.
         let gate = crate::billing::gate_ai_reply(
             &self.store,
             &business,
             &conv.customer_id,
             &conv,
-            &newest.id,
+            &first.id,
             &self.public_base,
         )
         .await
@@ -241,7 +243,14 @@ impl Turn<'_> {
         let newest = pending
             .last()
             .ok_or_else(|| JobError::fatal("no message to answer"))?;
-        let newest_id: MessageId = newest.id.parse().map_err(JobError::fatal)?;
+        // The first unanswered message roots the idempotency keys of the turn's writes: it
+        // stays the same when a retried turn finds more messages.
+        let turn_key: MessageId = pending
+            .first()
+            .ok_or_else(|| JobError::fatal("no message to answer"))?
+            .id
+            .parse()
+            .map_err(JobError::fatal)?;
         let customer: CustomerId = self.conv.customer_id.parse().map_err(JobError::fatal)?;
         let conversation: ConversationId = self.conv.id.parse().map_err(JobError::fatal)?;
         let text = pending
@@ -259,7 +268,7 @@ impl Turn<'_> {
             conversation,
             customer,
             self.conv.channel_id.clone(),
-            newest_id,
+            turn_key,
             i64::from(self.settings.hold_minutes.max(1)) * 60_000,
             staff_names,
         );
@@ -359,9 +368,12 @@ impl Turn<'_> {
                 text: m.body.clone(),
             })
             .collect();
-        // A write needs a "yes" now to something the business said before it.
-        let asked_before = recent.iter().any(|m| m.direction == "out");
-        let confirmed = asked_before && rules::is_confirmation(text);
+        // A write needs a "yes" now to the change proposed in the previous turn.
+        let proposal = match state.stage {
+            Stage::Confirming => state.pending.as_ref(),
+            _ => None,
+        };
+        let confirmed = proposal.is_some() && rules::is_confirmation(text);
         let system = system_prompt(&PromptInput {
             ctx,
             language,
@@ -389,22 +401,36 @@ impl Turn<'_> {
             tools,
             language,
             confirmed,
+            proposal,
             max_iterations: self.settings.max_tool_iterations.clamp(1, 20),
             budget: Duration::from_millis(u64::from(self.settings.turn_budget_ms.max(1000))),
         };
         match turn.run(messages).await {
             Ok(out) => {
-                let mut next = state.clone();
-                next.language = Some(language);
+                let mut next = RuleState {
+                    language: Some(language),
+                    stage: if state.stage == Stage::Greeting {
+                        Stage::Consulting
+                    } else {
+                        state.stage
+                    },
+                    service_id: state.service_id,
+                    ..RuleState::default()
+                };
                 if out.wrote {
-                    next = RuleState {
-                        language: Some(language),
-                        stage: Stage::Completed,
-                        ..RuleState::default()
-                    };
-                } else if out.held {
+                    next.stage = Stage::Completed;
+                    next.service_id = None;
+                } else if let Some(p) = out.proposal.clone() {
+                    // What the customer is asked to confirm, in the form the rule-based agent
+                    // understands too (it answers the yes if the model fails next turn).
+                    if let PendingAction::Create { service_id, slot } = &p {
+                        next.service_id = Some(*service_id);
+                        next.chosen = Some(*slot);
+                    }
                     next.stage = Stage::Confirming;
-                } else if next.stage == Stage::Greeting {
+                    next.question = Some(Question::Confirm);
+                    next.pending = Some(p);
+                } else if next.stage == Stage::Confirming {
                     next.stage = Stage::Consulting;
                 }
                 Ok(Answer {
@@ -415,6 +441,24 @@ impl Turn<'_> {
                     tokens: (out.prompt_tokens, out.completion_tokens, out.total_tokens),
                     llm_calls: out.llm_calls,
                     error: None,
+                })
+            }
+            Err(f) if f.wrote => {
+                // The change is made; only the model's wording is missing. Say it is done
+                // rather than let the rule-based agent answer from the old state.
+                tracing::warn!(conversation = %self.conv.id, error = %f.error, "the model failed after a confirmed change");
+                Ok(Answer {
+                    reply: done_text(language).to_string(),
+                    state: RuleState {
+                        language: Some(language),
+                        stage: Stage::Completed,
+                        ..RuleState::default()
+                    },
+                    engine: "llm",
+                    model: Some(config.model.clone()),
+                    tokens: (f.prompt_tokens, f.completion_tokens, f.total_tokens),
+                    llm_calls: f.llm_calls,
+                    error: Some(f.error),
                 })
             }
             Err(f) => {
@@ -492,6 +536,15 @@ impl Turn<'_> {
                 DateTime::<Utc>::from_timestamp_millis(now_ms()).unwrap_or_else(Utc::now),
             )
         })
+    }
+}
+
+/// Said when the model made the confirmed change but failed before wording its answer.
+fn done_text(lang: Language) -> &'static str {
+    match lang {
+        Language::En => "Done! Your booking is updated. Anything else I can help with?",
+        Language::Ru => "Готово! Ваша запись обновлена. Чем ещё могу помочь?",
+        Language::He => "בוצע! התור שלך עודכן. אפשר לעזור במשהו נוסף?",
     }
 }
 

@@ -65,7 +65,19 @@ pub async fn put_settings(
             return Err(ApiError::validation("llm.temperature is 0 to 2"));
         }
         match llm.api_key.take() {
-            None => {}
+            None => {
+                // The stored key goes only to the host it was given for.
+                let (stored, key) = tenant.store.agent_config().await?;
+                let old_base = AgentSettings::from_stored(stored)
+                    .llm
+                    .map(|l| l.base_url)
+                    .unwrap_or_default();
+                if key.is_some() && old_base != llm.base_url {
+                    return Err(ApiError::validation(
+                        "llm.base_url changed: send llm.api_key again (or \"\" for none)",
+                    ));
+                }
+            }
             Some(k) if k.is_empty() => key_update = Some(None),
             Some(k) => {
                 let sealed = state

@@ -53,6 +53,18 @@ async fn audit(
     Ok(())
 }
 
+/// Times must be in a sane range (date arithmetic near chrono's limits panics).
+fn check_time(name: &str, t: DateTime<Utc>) -> ApiResult<()> {
+    use chrono::Datelike;
+    if (1970..=2200).contains(&t.year()) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!(
+            "{name} is outside the calendar"
+        )))
+    }
+}
+
 fn check_minutes(name: &str, v: u32, max: u32, multiple_of_5: bool) -> ApiResult<()> {
     if v > max || (multiple_of_5 && !v.is_multiple_of(5)) {
         return Err(ApiError::validation(format!(
@@ -328,6 +340,26 @@ async fn save_staff(tenant: &Tenant, mut s: Staff, body: StaffInput) -> ApiResul
     if s.name.trim().is_empty() {
         return Err(ApiError::validation("name is required"));
     }
+    // Calendar time is kept in 5-minute cells; hours off that grid would make slots clash.
+    for day in [
+        chrono::Weekday::Mon,
+        chrono::Weekday::Tue,
+        chrono::Weekday::Wed,
+        chrono::Weekday::Thu,
+        chrono::Weekday::Fri,
+        chrono::Weekday::Sat,
+        chrono::Weekday::Sun,
+    ] {
+        if s.hours
+            .day(day)
+            .iter()
+            .any(|i| !i.start().minutes().is_multiple_of(5) || !i.end().minutes().is_multiple_of(5))
+        {
+            return Err(ApiError::validation(
+                "working hours start and end on a 5-minute boundary (09:00, 09:05, ...)",
+            ));
+        }
+    }
     for id in &s.service_ids {
         tenant
             .store
@@ -464,6 +496,8 @@ pub async fn add_time_off(
 ) -> ApiResult<(StatusCode, AppJson<TimeOff>)> {
     tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
+    check_time("start", body.start)?;
+    check_time("end", body.end)?;
     if body.end <= body.start {
         return Err(ApiError::validation("end must be after start"));
     }
@@ -568,6 +602,12 @@ pub async fn slots(
         Some(f) => parse_bound(f, tz, false)?,
         None => now,
     };
+    if !(1970..=2200).contains(&chrono::Datelike::year(&from)) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`from` is outside the calendar",
+        ));
+    }
     let to = match &q.to {
         Some(t) => parse_bound(t, tz, true)?,
         None => from + Duration::days(7),
@@ -648,6 +688,7 @@ pub async fn create_hold(
 ) -> ApiResult<(StatusCode, AppJson<SlotHold>)> {
     tenant.require_feature("calendar")?;
     tenant.require_role(BOOKERS)?;
+    check_time("start", body.start)?;
     let ttl = body.ttl_minutes.unwrap_or(10);
     if !(1..=60).contains(&ttl) {
         return Err(ApiError::validation("ttl_minutes is 1 to 60"));
@@ -757,6 +798,7 @@ pub async fn create_appointment(
 ) -> ApiResult<(StatusCode, AppJson<Appointment>)> {
     tenant.require_feature("calendar")?;
     tenant.require_role(BOOKERS)?;
+    check_time("start", body.start)?;
     let customer =
         match (body.customer_id, body.customer_phone.as_deref()) {
             (Some(id), _) => {
@@ -845,6 +887,7 @@ pub async fn appointment_action(
             let start = body
                 .start
                 .ok_or_else(|| ApiError::validation("reschedule needs `start`"))?;
+            check_time("start", start)?;
             crm.reschedule_appointment(id, start, body.staff_id, None)
                 .await
         }

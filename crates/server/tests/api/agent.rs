@@ -427,6 +427,16 @@ async fn the_model_runs_tools_and_writes_only_after_a_yes() {
     assert_eq!(v["llm_api_key_set"], true);
     assert_eq!(v["engine"], "llm");
     assert!(!v.to_string().contains("sk-test-key"));
+    // The stored key only goes to the host it was given for.
+    let mut moved = json!({"burst_ms": 0, "llm": {"base_url": "https://elsewhere.example/v1", "model": "fake-gpt"}});
+    let r = app
+        .request(Method::PUT, "/api/v1/agent", Some(key), Some(moved.clone()))
+        .await;
+    crate::helpers::assert_error(r, 422, "validation_failed").await;
+    moved["llm"]["base_url"] = json!(model.url());
+    agent_settings(&app, key, moved).await;
+    let v: Value = app.get("/api/v1/agent", key).await.json().await.unwrap();
+    assert_eq!(v["llm_api_key_set"], true);
 
     let fake = twilio::spawn().await.unwrap();
     let mut c = Sms::open(&app, key, &fake, "+14155550133").await;
@@ -768,5 +778,102 @@ async fn no_balance_gets_a_payment_link_then_a_top_up_pays_for_replies() {
         .await
         .unwrap();
     assert!(balance.to_string().contains("975"), "{balance}");
+    app.stop().await;
+}
+
+/// The model may write only the change it proposed in the previous turn, after a yes; a "yes"
+/// to nothing, or a write other than the proposal, is refused. The rule-based agent honours
+/// the model's proposal when the model fails, and a model failing after its write still tells
+/// the customer it is done.
+#[tokio::test]
+async fn model_writes_need_the_proposal_and_a_yes() {
+    let app = spawn_app().await;
+    let model = FakeOpenAi::spawn().await.unwrap();
+    let (a, haircut) = model_salon(&app, &model, json!({"turn_budget_ms": 3000})).await;
+    let key = &a.owner_key;
+    let fake = twilio::spawn().await.unwrap();
+    let mut c = Sms::open(&app, key, &fake, "+14155550188").await;
+    let tz: Tz = "America/New_York".parse().unwrap();
+    let day = tomorrow(tz);
+    let at11 = format!("{day}T11:00");
+    let at12 = format!("{day}T12:00");
+
+    // "ok" with nothing proposed: the write is refused (and becomes the proposal).
+    model.push_tool_call(
+        "create_appointment",
+        json!({"service_id": haircut, "start": at11}),
+    );
+    model.push_content("Shall I book 11:00?");
+    c.say("ok great, book me tomorrow at 11").await;
+    // A yes, but the model books something else: refused again.
+    model.push_tool_call(
+        "create_appointment",
+        json!({"service_id": haircut, "start": at12}),
+    );
+    model.push_content("Shall I book 12:00 instead?");
+    c.say("yes").await;
+    assert!(appointments(&app, key, "status=booked").await.is_empty());
+
+    // The model is down for the next yes: the rule-based agent books the proposal (12:00).
+    for _ in 0..6 {
+        model.push(ScriptedReply::error(500, "down"));
+    }
+    let r = c.say("yes").await;
+    has(&r, &["You're booked for Haircut tomorrow at 12:00 PM"]);
+    model.clear_script();
+    let booked = appointments(&app, key, "status=booked").await;
+    assert_eq!(booked.len(), 1);
+    assert_eq!(
+        booked[0]["start"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        at(tz, day, 12)
+    );
+
+    // A hold proposes; the yes writes; the model then fails: the customer still hears it is done.
+    let at15 = format!("{day}T15:00");
+    model.push_tool_call("hold_slot", json!({"service_id": haircut, "start": at15}));
+    model.push_content("I'm holding 3 PM for you. Book it?");
+    c.say("another haircut tomorrow at 3pm please").await;
+    model.push_tool_call(
+        "create_appointment",
+        json!({"service_id": haircut, "start": at15}),
+    );
+    for _ in 0..6 {
+        model.push(ScriptedReply::error(500, "down"));
+    }
+    has(&c.say("yes please").await, &["Done!"]);
+    assert_eq!(appointments(&app, key, "status=booked").await.len(), 2);
+
+    let conv = only_conversation(&app, key).await;
+    let turns: Vec<Value> = app
+        .get(&format!("/api/v1/conversations/{conv}/turns"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let outcomes: Vec<String> = turns
+        .iter()
+        .flat_map(|t| t["tool_calls"].as_array().unwrap().clone())
+        .map(|c| {
+            format!(
+                "{}:{}",
+                c["name"].as_str().unwrap(),
+                c["outcome"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes[..2],
+        [
+            "create_appointment:refused".to_string(),
+            "create_appointment:refused".into()
+        ]
+    );
+    assert_eq!(turns[2]["engine"], "rules_fallback");
+    assert_eq!(turns[4]["engine"], "llm");
+    assert!(turns[4]["error"].is_string());
     app.stop().await;
 }

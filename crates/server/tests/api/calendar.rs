@@ -441,3 +441,96 @@ async fn an_expired_hold_frees_its_slot() {
     assert_eq!(day.weekday(), start.with_timezone(&tz).weekday());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn buffers_are_kept_by_search_and_database_and_odd_input_is_refused() {
+    let (app, a, haircut, anna) = setup().await;
+    let key = &a.owner_key;
+    let tz: Tz = TZ.parse().unwrap();
+    // Colouring needs 30 minutes of clean-up after it.
+    let r = app
+        .post(
+            "/api/v1/services",
+            key,
+            json!({"names": {"en": "Colour"}, "duration_min": 60, "price_minor": 9000, "currency": "USD", "buffer_after_min": 30, "step_min": 30}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let colour = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .patch(
+            &format!("/api/v1/staff/{anna}"),
+            key,
+            json!({"service_ids": [haircut, colour]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let day = tomorrow(tz) + Duration::days(4);
+    let r = book(
+        &app,
+        key,
+        json!({"service_id": colour, "start": at(tz, day, 13), "customer_phone": "+14155550500"}),
+    )
+    .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    // 14:00 is inside the clean-up: not offered, and refused by the database when asked.
+    let d = day.to_string();
+    let v: Value = app
+        .get(
+            &format!("/api/v1/slots?service={haircut}&from={d}&to={d}"),
+            key,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let starts: Vec<&str> = v["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["start_local"].as_str().unwrap()[11..])
+        .collect();
+    assert!(
+        !starts.contains(&"14:00") && starts.contains(&"15:00"),
+        "{starts:?}"
+    );
+    assert_error(
+        book(&app, key, json!({"service_id": haircut, "start": at(tz, day, 14), "customer_phone": "+14155550501"})).await,
+        409,
+        "slot_taken",
+    )
+    .await;
+
+    // Odd input gets a 4xx, never a crash.
+    assert_error(
+        book(&app, key, json!({"service_id": haircut, "start": "+262142-12-20T10:00:00Z", "customer_phone": "+14155550501"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_error(
+        app.get(
+            &format!("/api/v1/slots?service={haircut}&from=9999-12-31"),
+            key,
+        )
+        .await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_error(
+        app.patch(
+            &format!("/api/v1/staff/{anna}"),
+            key,
+            json!({"hours": {"mon": [{"start": "09:07", "end": "18:00"}]}}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    app.stop().await;
+}

@@ -225,3 +225,32 @@ async fn a_job_whose_worker_vanished_is_claimed_again_after_its_lease() {
     assert!(!app.store.complete_job(id, "dead-worker").await.unwrap());
     app.stop().await;
 }
+
+struct Panics;
+
+#[async_trait]
+impl JobHandler for Panics {
+    async fn run(&self, _job: &Job) -> Result<(), JobError> {
+        panic!("bad input");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_fails_its_job_for_good() {
+    let app = spawn_app().await;
+    let worker = Worker::builder(app.store.clone())
+        .config(fast())
+        .handler("test.panics", Panics)
+        .build();
+    let id = app
+        .store
+        .enqueue(NewJob::new("test.panics", json!({})))
+        .await
+        .unwrap()
+        .id;
+    worker.drain().await.unwrap();
+    let job = app.store.get_job(id).await.unwrap();
+    assert_eq!(job.status, JobStatus::Dead);
+    assert!(job.last_error.unwrap().contains("panicked: bad input"));
+    app.stop().await;
+}
