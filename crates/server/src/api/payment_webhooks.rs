@@ -73,7 +73,10 @@ pub async fn stripe(
     };
     match outcome {
         CheckoutOutcome::Paid(paid) => {
-            let Some(topup) = find_topup(&tenant, &paid.topup_id).await? else {
+            let Some(topup) = find_topup(&tenant, &paid.topup_id)
+                .await?
+                .filter(|t| t.provider == "stripe")
+            else {
                 tracing::warn!(topup = %paid.topup_id, "Stripe payment for an unknown top-up");
                 return Ok(StatusCode::OK);
             };
@@ -173,7 +176,7 @@ pub async fn square(
             }
         }
     };
-    let Some(topup) = topup else {
+    let Some(topup) = topup.filter(|t| t.provider == "square") else {
         tracing::warn!(order = %paid.order_id, "Square payment for an unknown top-up");
         return Ok(StatusCode::OK);
     };
