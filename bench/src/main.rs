@@ -98,7 +98,9 @@ async fn run_backend(d: &db::TestDb, args: &Args) -> anyhow::Result<Vec<Row>> {
             slug: "bench".into(),
             time_zone: "UTC".into(),
             default_language: Default::default(),
-            features: Default::default(),
+            // The messaging scenarios measure the pipe, not agent turns: with the agent on,
+            // every benchmark webhook would queue a turn that competes with later scenarios.
+            features: [("agent".to_string(), false)].into(),
         })
         .await?;
     let (_, key) = store
