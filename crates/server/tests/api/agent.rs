@@ -877,3 +877,57 @@ async fn model_writes_need_the_proposal_and_a_yes() {
     assert!(turns[4]["error"].is_string());
     app.stop().await;
 }
+
+/// A business with a welcome credit: a new number's first message is paid from it.
+#[tokio::test]
+async fn a_new_number_gets_the_welcome_credit_and_is_answered() {
+    let app = spawn_app().await;
+    let (a, _, _) = agent_salon(&app, "America/New_York").await;
+    let key = a.owner_key.as_str();
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/billing/tariff",
+            Some(key),
+            Some(json!({"ai_reply_price": 25, "welcome_credit": 100})),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let fake = twilio::spawn().await.unwrap();
+    let mut c = Sms::open(&app, key, &fake, "+14155550199").await;
+    has(&c.say("What services do you offer?").await, &["Haircut"]);
+    has(&c.say("How much is a haircut?").await, &["$40.00"]);
+    let conv = only_conversation(&app, key).await;
+    let customer = app
+        .get(&format!("/api/v1/conversations/{conv}"), key)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["customer_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ledger: Value = app
+        .get(&format!("/api/v1/billing/customers/{customer}/ledger"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = ledger["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "welcome_credit").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "ai_reply").count(),
+        2,
+        "{kinds:?}"
+    );
+    app.stop().await;
+}
