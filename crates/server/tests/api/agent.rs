@@ -147,6 +147,24 @@ async fn appointments(app: &TestApp, key: &str, query: &str) -> Vec<Value> {
     r.json::<Vec<Value>>().await.unwrap()
 }
 
+/// The customer of a conversation and their ledger history.
+async fn customer_ledger(app: &TestApp, key: &str, conv: &str) -> (String, Value) {
+    let v: Value = app
+        .get(&format!("/api/v1/conversations/{conv}"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let customer = v["customer_id"].as_str().unwrap().to_string();
+    let ledger: Value = app
+        .get(&format!("/api/v1/billing/customers/{customer}/ledger"), key)
+        .await
+        .json()
+        .await
+        .unwrap();
+    (customer, ledger)
+}
+
 async fn only_conversation(app: &TestApp, key: &str) -> String {
     let v: Value = app
         .get("/api/v1/conversations", key)
@@ -754,21 +772,7 @@ async fn no_balance_gets_a_payment_link_then_a_top_up_pays_for_replies() {
 
     // Now the agent answers, and the reply is charged.
     has(&c.say("What services do you offer?").await, &["Haircut"]);
-    let customer = app
-        .get(&format!("/api/v1/conversations/{conv}"), key)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["customer_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let ledger: Value = app
-        .get(&format!("/api/v1/billing/customers/{customer}/ledger"), key)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (customer, ledger) = customer_ledger(&app, key, &conv).await;
     let text = ledger.to_string();
     assert!(text.contains("ai_reply"), "{text}");
     let balance: Value = app
@@ -898,21 +902,7 @@ async fn a_new_number_gets_the_welcome_credit_and_is_answered() {
     has(&c.say("What services do you offer?").await, &["Haircut"]);
     has(&c.say("How much is a haircut?").await, &["$40.00"]);
     let conv = only_conversation(&app, key).await;
-    let customer = app
-        .get(&format!("/api/v1/conversations/{conv}"), key)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["customer_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let ledger: Value = app
-        .get(&format!("/api/v1/billing/customers/{customer}/ledger"), key)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (_, ledger) = customer_ledger(&app, key, &conv).await;
     let kinds: Vec<&str> = ledger["entries"]
         .as_array()
         .unwrap()
