@@ -134,7 +134,7 @@ impl TenantStore {
         )
     }
 
-    pub(crate) async fn transfer_by_key(&self, key: &str) -> StoreResult<Option<Transfer>> {
+    pub async fn transfer_by_key(&self, key: &str) -> StoreResult<Option<Transfer>> {
         let sql = format!(
             "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE business_id = $1 AND idempotency_key = $2"
         );

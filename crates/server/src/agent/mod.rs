@@ -138,7 +138,20 @@ impl JobHandler for ProcessTurn {
                 &business.id.to_string(),
             ),
         };
-        turn.run(&pending).await
+        let result = turn.run(&pending).await;
+        if result.is_err() && job.attempts >= job.max_attempts {
+            // This was the last attempt: the customer paid for a reply that never comes.
+            match crate::billing::refund_ai_reply(&self.store, &business, &first.id).await {
+                Ok(true) => {
+                    tracing::warn!(conversation = %conv.id, "turn failed for good; AI reply refunded")
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(conversation = %conv.id, error = %e, "could not refund a failed AI reply")
+                }
+            }
+        }
+        result
     }
 }
 

@@ -231,6 +231,36 @@ pub async fn gate_ai_reply(
     Ok(ReplyGate::LowBalance { payment_message })
 }
 
+/// Gives back the price of an AI reply that was charged but never produced (the turn failed
+/// for good). Once per trigger message; false when nothing was charged.
+pub async fn refund_ai_reply(
+    store: &Store,
+    business: &Business,
+    trigger_message_id: &str,
+) -> Result<bool, BillingError> {
+    let tenant = store.tenant(business.id);
+    let Some(charge) = tenant
+        .transfer_by_key(&format!("ai_reply:{trigger_message_id}"))
+        .await?
+        .filter(|t| t.outcome() == TransferOutcome::Posted)
+    else {
+        return Ok(false);
+    };
+    let wallet = tenant.get_account(&charge.debit_account).await?;
+    let platform = tenant.get_account(&charge.credit_account).await?;
+    let refund = tenant
+        .transfer(NewTransfer {
+            idempotency_key: &format!("ai_reply_refund:{trigger_message_id}"),
+            kind: "ai_reply_refund",
+            debit: &platform,
+            credit: &wallet,
+            amount: charge.amount,
+            reason: "AI reply failed",
+        })
+        .await?;
+    Ok(refund.outcome() == TransferOutcome::Posted)
+}
+
 /// The outcome of charging one text on a paid line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]

@@ -4,7 +4,7 @@
 //! AI-reply gate the message path calls.
 use reqwest::Method;
 use serde_json::{Value, json};
-use switchboard_server::billing::{ReplyGate, gate_ai_reply};
+use switchboard_server::billing::{ReplyGate, gate_ai_reply, refund_ai_reply};
 use switchboard_test_support::{
     square::{self as fake_square, SquarePaymentEvent},
     stripe::{self as fake_stripe, StripeEventKind},
@@ -761,6 +761,11 @@ async fn ai_reply_gate_sends_one_payment_link_then_charges_once() {
             payment_message: None
         }
     );
+    // A turn that failed for good gets its reply price back, once.
+    assert!(refund_ai_reply(&app.store, &business, "m4").await.unwrap());
+    assert!(refund_ai_reply(&app.store, &business, "m4").await.unwrap());
+    assert!(!refund_ai_reply(&app.store, &business, "m5").await.unwrap());
+    assert_eq!(available(&app, key, &customer).await, 35);
     app.stop().await;
 }
 
