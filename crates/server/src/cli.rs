@@ -34,7 +34,7 @@ pub struct Cli {
 enum Command {
     /// Run the server: HTTP API, webhooks and the job workers (migrates first).
     Serve,
-    /// Run a ready-to-try demo: SQLite in a data folder, a demo business and owner, served on 127.0.0.1:8080.
+    /// Run a ready-to-try demo: SQLite in a data folder, a demo salon (services, staff, hours, the rule-based agent, an `api` chat channel) and its owner, served on 127.0.0.1:8080. No API keys needed.
     Demo(DemoArgs),
     /// Apply the database migrations and exit.
     Migrate,
