@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
-use switchboard_agent::{AgentAction, AppointmentInfo, BookingTools, ToolError};
+use switchboard_agent::{AppointmentInfo, BookingTools, ToolError};
 use switchboard_crm::{Appointment, BookingRequest, CrmAdapter, CrmError, HoldRequest, SlotSearch};
 use switchboard_domain::{
     AppointmentId, ConversationId, CustomerId, MessageId, ServiceId, StaffId, calendar::Slot,
@@ -326,12 +326,4 @@ impl BookingTools for ConversationTools {
         );
         Ok(())
     }
-}
-
-/// The turn's actions as the timeline wants them (for events).
-pub fn describe(actions: &[AgentAction]) -> Vec<Value> {
-    actions
-        .iter()
-        .filter_map(|a| serde_json::to_value(a).ok())
-        .collect()
 }
