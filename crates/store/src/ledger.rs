@@ -149,6 +149,17 @@ impl TenantStore {
 
     /// Moves `amount` (> 0) from `debit` to `credit`, once per idempotency key.
     pub async fn transfer(&self, t: NewTransfer<'_>) -> StoreResult<Transfer> {
+        self.transfer_audited(t, None).await
+    }
+
+    /// [`transfer`](Self::transfer) that also writes `audit` in the same transaction, so a
+    /// staff adjustment and its audit entry exist together or not at all (a replay of the same
+    /// key writes neither again). The entry's details get the transfer's `status`.
+    pub async fn transfer_audited(
+        &self,
+        t: NewTransfer<'_>,
+        audit: Option<crate::audit::AuditRecord>,
+    ) -> StoreResult<Transfer> {
         if t.amount <= 0 || t.debit.currency != t.credit.currency || t.debit.id == t.credit.id {
             return Err(StoreError::Corrupt(
                 "a transfer needs a positive amount between two accounts of one currency".into(),
@@ -157,7 +168,7 @@ impl TenantStore {
         if let Some(first) = self.transfer_by_key(t.idempotency_key).await? {
             return Ok(first);
         }
-        match self.try_transfer(&t).await {
+        match self.try_transfer(&t, audit).await {
             // The same key raced us and won: its outcome is the outcome.
             Err(StoreError::Conflict(_)) => self
                 .transfer_by_key(t.idempotency_key)
@@ -167,7 +178,11 @@ impl TenantStore {
         }
     }
 
-    async fn try_transfer(&self, t: &NewTransfer<'_>) -> StoreResult<Transfer> {
+    async fn try_transfer(
+        &self,
+        t: &NewTransfer<'_>,
+        audit: Option<crate::audit::AuditRecord>,
+    ) -> StoreResult<Transfer> {
         let now = now_ms();
         let id = uuid::Uuid::now_v7().to_string();
         let mut tx = self.store.begin().await?;
@@ -193,6 +208,13 @@ impl TenantStore {
         let status = if debited == 1 { "posted" } else { "refused" };
         self.record_transfer_tx(&mut tx, &id, t, status, now)
             .await?;
+        if let Some(mut rec) = audit {
+            if let Some(details) = rec.details.as_object_mut() {
+                details.insert("transfer_id".into(), id.clone().into());
+                details.insert("status".into(), status.into());
+            }
+            self.store.audit_tx(&mut tx, rec).await?;
+        }
         tx.commit().await?;
         self.transfer_by_key(t.idempotency_key)
             .await?

@@ -476,14 +476,26 @@ pub async fn adjust(
     };
     let t = tenant
         .store
-        .transfer(NewTransfer {
-            idempotency_key: &key,
-            kind: kind_name,
-            debit,
-            credit,
-            amount: body.amount,
-            reason,
-        })
+        .transfer_audited(
+            NewTransfer {
+                idempotency_key: &key,
+                kind: kind_name,
+                debit,
+                credit,
+                amount: body.amount,
+                reason,
+            },
+            Some(AuditRecord {
+                business_id: Some(tenant.id()),
+                actor: tenant.actor(),
+                action: format!("billing.{kind_name}"),
+                target: Some(id.clone()),
+                details: serde_json::json!({
+                    "amount": body.amount, "currency": currency.code(), "reason": reason,
+                }),
+                request_id: Some(current_request_id()),
+            }),
+        )
         .await?;
     if t.kind != kind_name || t.amount != body.amount || t.currency != currency.code() {
         return Err(ApiError::ConflictCode(
@@ -491,20 +503,6 @@ pub async fn adjust(
             "this Idempotency-Key was used for a different adjustment".into(),
         ));
     }
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: format!("billing.{kind_name}"),
-            target: Some(id.clone()),
-            details: serde_json::json!({
-                "amount": body.amount, "currency": currency.code(), "reason": reason,
-                "transfer_id": t.id, "status": t.status,
-            }),
-            request_id: Some(current_request_id()),
-        })
-        .await?;
     if t.outcome() == TransferOutcome::Refused {
         return Err(ApiError::PaymentRequired(
             "the available balance does not cover this debit".into(),

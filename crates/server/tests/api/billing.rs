@@ -651,6 +651,13 @@ async fn manual_adjustments_need_owner_or_finance_and_are_audited() {
     let text = audit.to_string();
     assert!(text.contains("billing.manual_credit") && text.contains("goodwill"));
     assert!(text.contains("billing.manual_debit") && text.contains("correction"));
+    // Written with the transfer: the refused over-debit is on record as refused, and the
+    // replayed credit (same key) is on record once.
+    assert!(
+        text.contains("too much") && text.contains("refused"),
+        "{text}"
+    );
+    assert_eq!(text.matches("goodwill").count(), 1, "{text}");
     // Other tenants' customers do not exist here.
     let b = app.seed_business("Other").await;
     assert_error(
