@@ -8,12 +8,13 @@ use subtle::ConstantTimeEq;
 use switchboard_domain::{BusinessId, Role, SessionId};
 use switchboard_store::{
     StoreError, TenantStore,
+    audit::AuditRecord,
     auth::{ApiKey, Credential},
     businesses::Business,
     users::User,
 };
 
-use crate::{app::AppState, error::ApiError};
+use crate::{app::AppState, error::ApiError, ops::request_id::current_request_id};
 
 pub const SESSION_COOKIE: &str = "sb_session";
 /// Header the platform admin uses to act inside one business.
@@ -164,6 +165,37 @@ impl Tenant {
 
     pub fn actor(&self) -> String {
         self.principal.actor()
+    }
+
+    /// An audit entry for an action of this caller in this business, tied to the request.
+    pub fn audit_record(
+        &self,
+        action: impl Into<String>,
+        target: Option<String>,
+        details: serde_json::Value,
+    ) -> AuditRecord {
+        AuditRecord {
+            business_id: Some(self.id()),
+            actor: self.actor(),
+            action: action.into(),
+            target,
+            details,
+            request_id: Some(current_request_id()),
+        }
+    }
+
+    /// Writes [`audit_record`](Self::audit_record) to the audit log.
+    pub async fn audit(
+        &self,
+        action: impl Into<String>,
+        target: Option<String>,
+        details: serde_json::Value,
+    ) -> Result<(), ApiError> {
+        self.store
+            .store()
+            .audit(self.audit_record(action, target, details))
+            .await?;
+        Ok(())
     }
 }
 

@@ -4,10 +4,7 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ConversationId, Role};
-use switchboard_store::{
-    agent::{TurnRecord, UsageTotals},
-    audit::AuditRecord,
-};
+use switchboard_store::agent::{TurnRecord, UsageTotals};
 
 use crate::{
     agent::config::{AgentSettings, AgentSettingsView, key_context},
@@ -15,7 +12,6 @@ use crate::{
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath, AppQuery},
-    ops::request_id::current_request_id,
 };
 
 async fn view(tenant: &Tenant) -> ApiResult<AgentSettingsView> {
@@ -97,16 +93,12 @@ pub async fn put_settings(
     }
     let json = serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?;
     tenant.store.put_agent_config(&json, key_update).await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "agent.update".into(),
-            target: None,
-            details: serde_json::json!({"engine": if body.llm.is_some() { "llm" } else { "rules" }}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "agent.update",
+            None,
+            serde_json::json!({"engine": if body.llm.is_some() { "llm" } else { "rules" }}),
+        )
         .await?;
     Ok(AppJson(view(&tenant).await?))
 }

@@ -7,7 +7,6 @@ use switchboard_domain::{
     Currency, CustomerId, OperatorId, Role, rating::estimate_talk_time, time::now_ms,
 };
 use switchboard_store::{
-    audit::AuditRecord,
     billing::{history::LedgerEntry, operators::PackageRow},
     ledger::{Account, NewTransfer, TransferOutcome, kind},
 };
@@ -22,7 +21,6 @@ use crate::{
     },
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath, AppQuery},
-    ops::request_id::current_request_id,
 };
 
 pub(crate) const STAFF: &[Role] = &[Role::Owner, Role::Admin, Role::Agent, Role::Finance];
@@ -46,7 +44,6 @@ pub async fn get_tariff(tenant: Tenant) -> ApiResult<AppJson<BillingTariff>> {
 #[utoipa::path(put, path = "/api/v1/billing/tariff", tag = "billing", request_body = BillingTariff,
     responses((status = 200, body = BillingTariff), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_tariff(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(mut body): AppJson<BillingTariff>,
 ) -> ApiResult<AppJson<BillingTariff>> {
@@ -54,16 +51,12 @@ pub async fn put_tariff(
     body.validate().map_err(ApiError::validation)?;
     let json = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.into()))?;
     tenant.store.put_billing_tariff_json(&json).await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "billing.tariff.update".into(),
-            target: None,
-            details: serde_json::to_value(&body).unwrap_or_default(),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "billing.tariff.update",
+            None,
+            serde_json::to_value(&body).unwrap_or_default(),
+        )
         .await?;
     Ok(AppJson(body))
 }
@@ -146,16 +139,12 @@ pub async fn put_provider(
         .store
         .put_payment_provider(provider.as_str(), &sealed, &settings)
         .await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "billing.provider.update".into(),
-            target: Some(provider.as_str().into()),
-            details: serde_json::json!({}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "billing.provider.update",
+            Some(provider.as_str().into()),
+            serde_json::json!({}),
+        )
         .await?;
     Ok(AppJson(provider_view(
         &state,
@@ -485,16 +474,13 @@ pub async fn adjust(
                 amount: body.amount,
                 reason,
             },
-            Some(AuditRecord {
-                business_id: Some(tenant.id()),
-                actor: tenant.actor(),
-                action: format!("billing.{kind_name}"),
-                target: Some(id.clone()),
-                details: serde_json::json!({
+            Some(tenant.audit_record(
+                format!("billing.{kind_name}"),
+                Some(id.clone()),
+                serde_json::json!({
                     "amount": body.amount, "currency": currency.code(), "reason": reason,
                 }),
-                request_id: Some(current_request_id()),
-            }),
+            )),
         )
         .await?;
     if t.kind != kind_name || t.amount != body.amount || t.currency != currency.code() {
@@ -538,7 +524,6 @@ pub struct GrantFreeMinutes {
     params(("id" = String, Path, description = "Customer id")),
     responses((status = 201, body = PackageRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grant_free_minutes(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<CustomerId>,
     AppJson(body): AppJson<GrantFreeMinutes>,
@@ -566,16 +551,8 @@ pub async fn grant_free_minutes(
             body.reason.trim(),
         )
         .await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "billing.free_minutes.grant".into(),
-            target: Some(id),
-            details: serde_json::json!({"package_id": pkg.id, "minutes": body.minutes, "operator_id": operator}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit("billing.free_minutes.grant", Some(id), serde_json::json!({"package_id": pkg.id, "minutes": body.minutes, "operator_id": operator}))
         .await?;
     Ok((axum::http::StatusCode::CREATED, AppJson(pkg)))
 }

@@ -13,11 +13,8 @@ use switchboard_domain::{
     message::Identity,
     time::now_ms,
 };
-use switchboard_store::{
-    audit::AuditRecord,
-    calendar::{
-        Appointment, AppointmentFilter, COMPLETED, NO_SHOW, Service, SlotHold, Staff, TimeOff,
-    },
+use switchboard_store::calendar::{
+    Appointment, AppointmentFilter, COMPLETED, NO_SHOW, Service, SlotHold, Staff, TimeOff,
 };
 
 use crate::{
@@ -26,32 +23,10 @@ use crate::{
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath, AppQuery},
-    ops::request_id::current_request_id,
 };
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 const BOOKERS: &[Role] = &[Role::Owner, Role::Admin, Role::Agent];
-
-async fn audit(
-    state: &AppState,
-    tenant: &Tenant,
-    action: &str,
-    target: String,
-    details: serde_json::Value,
-) -> ApiResult<()> {
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: action.into(),
-            target: Some(target),
-            details,
-            request_id: Some(current_request_id()),
-        })
-        .await?;
-    Ok(())
-}
 
 /// Times must be in a sane range (date arithmetic near chrono's limits panics).
 fn check_time(name: &str, t: DateTime<Utc>) -> ApiResult<()> {
@@ -193,7 +168,6 @@ impl ServiceInput {
 #[utoipa::path(post, path = "/api/v1/services", tag = "calendar", request_body = ServiceInput,
     responses((status = 201, body = Service), (status = 422, body = ErrorBody)))]
 pub async fn create_service(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<ServiceInput>,
 ) -> ApiResult<(StatusCode, AppJson<Service>)> {
@@ -226,14 +200,13 @@ pub async fn create_service(
     body.apply(&mut s);
     validate_service(&s)?;
     let saved = tenant.store.save_service(&s).await?;
-    audit(
-        &state,
-        &tenant,
-        "service.create",
-        saved.id.to_string(),
-        serde_json::json!({"names": saved.names}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "service.create",
+            Some(saved.id.to_string()),
+            serde_json::json!({"names": saved.names}),
+        )
+        .await?;
     Ok((StatusCode::CREATED, AppJson(saved)))
 }
 
@@ -253,7 +226,6 @@ pub async fn get_service(
     params(("id" = ServiceId, Path, description = "Service id")),
     responses((status = 200, body = Service), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_service(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<ServiceId>,
     AppJson(body): AppJson<ServiceInput>,
@@ -264,14 +236,13 @@ pub async fn update_service(
     body.apply(&mut s);
     validate_service(&s)?;
     let saved = tenant.store.save_service(&s).await?;
-    audit(
-        &state,
-        &tenant,
-        "service.update",
-        id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "service.update",
+            Some(id.to_string()),
+            serde_json::json!({}),
+        )
+        .await?;
     Ok(AppJson(saved))
 }
 
@@ -280,7 +251,6 @@ pub async fn update_service(
     params(("id" = ServiceId, Path, description = "Service id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_service(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<ServiceId>,
 ) -> ApiResult<StatusCode> {
@@ -289,14 +259,13 @@ pub async fn delete_service(
     let mut s = tenant.store.get_service(id).await?;
     s.active = false;
     tenant.store.save_service(&s).await?;
-    audit(
-        &state,
-        &tenant,
-        "service.deactivate",
-        id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "service.deactivate",
+            Some(id.to_string()),
+            serde_json::json!({}),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -374,7 +343,6 @@ async fn save_staff(tenant: &Tenant, mut s: Staff, body: StaffInput) -> ApiResul
 #[utoipa::path(post, path = "/api/v1/staff", tag = "calendar", request_body = StaffInput,
     responses((status = 201, body = Staff), (status = 422, body = ErrorBody)))]
 pub async fn create_staff(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<StaffInput>,
 ) -> ApiResult<(StatusCode, AppJson<Staff>)> {
@@ -390,14 +358,13 @@ pub async fn create_staff(
         updated_at: 0,
     };
     let saved = save_staff(&tenant, blank, body).await?;
-    audit(
-        &state,
-        &tenant,
-        "staff.create",
-        saved.id.to_string(),
-        serde_json::json!({"name": saved.name}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "staff.create",
+            Some(saved.id.to_string()),
+            serde_json::json!({"name": saved.name}),
+        )
+        .await?;
     Ok((StatusCode::CREATED, AppJson(saved)))
 }
 
@@ -414,7 +381,6 @@ pub async fn get_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResu
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 200, body = Staff), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_staff(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<StaffId>,
     AppJson(body): AppJson<StaffInput>,
@@ -423,14 +389,9 @@ pub async fn update_staff(
     tenant.require_role(MANAGERS)?;
     let current = tenant.store.get_staff(id).await?;
     let saved = save_staff(&tenant, current, body).await?;
-    audit(
-        &state,
-        &tenant,
-        "staff.update",
-        id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    tenant
+        .audit("staff.update", Some(id.to_string()), serde_json::json!({}))
+        .await?;
     Ok(AppJson(saved))
 }
 
@@ -438,24 +399,19 @@ pub async fn update_staff(
 #[utoipa::path(delete, path = "/api/v1/staff/{id}", tag = "calendar",
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete_staff(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    AppPath(id): AppPath<StaffId>,
-) -> ApiResult<StatusCode> {
+pub async fn delete_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResult<StatusCode> {
     tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     let mut s = tenant.store.get_staff(id).await?;
     s.active = false;
     tenant.store.save_staff(&s).await?;
-    audit(
-        &state,
-        &tenant,
-        "staff.deactivate",
-        id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "staff.deactivate",
+            Some(id.to_string()),
+            serde_json::json!({}),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -489,7 +445,6 @@ pub async fn list_time_off(
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 201, body = TimeOff), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_time_off(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<StaffId>,
     AppJson(body): AppJson<TimeOffInput>,
@@ -505,14 +460,13 @@ pub async fn add_time_off(
         .store
         .add_time_off(id, body.start, body.end, &body.reason)
         .await?;
-    audit(
-        &state,
-        &tenant,
-        "staff.time_off.add",
-        id.to_string(),
-        serde_json::json!({"time_off_id": t.id}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "staff.time_off.add",
+            Some(id.to_string()),
+            serde_json::json!({"time_off_id": t.id}),
+        )
+        .await?;
     Ok((StatusCode::CREATED, AppJson(t)))
 }
 
@@ -520,21 +474,19 @@ pub async fn add_time_off(
     params(("id" = StaffId, Path, description = "Staff id"), ("time_off_id" = String, Path, description = "Time-off id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_time_off(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath((id, time_off_id)): AppPath<(StaffId, String)>,
 ) -> ApiResult<StatusCode> {
     tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     tenant.store.delete_time_off(id, &time_off_id).await?;
-    audit(
-        &state,
-        &tenant,
-        "staff.time_off.delete",
-        id.to_string(),
-        serde_json::json!({"time_off_id": time_off_id}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "staff.time_off.delete",
+            Some(id.to_string()),
+            serde_json::json!({"time_off_id": time_off_id}),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -837,14 +789,13 @@ pub async fn create_appointment(
         })
         .await
         .map_err(switchboard_store::StoreError::from)?;
-    audit(
-        &state,
-        &tenant,
-        "appointment.create",
-        appt.id.to_string(),
-        serde_json::json!({"start": appt.start}),
-    )
-    .await?;
+    tenant
+        .audit(
+            "appointment.create",
+            Some(appt.id.to_string()),
+            serde_json::json!({"start": appt.start}),
+        )
+        .await?;
     Ok((StatusCode::CREATED, AppJson(appt)))
 }
 
@@ -904,13 +855,12 @@ pub async fn appointment_action(
         other => return Err(ApiError::validation(format!("unknown action `{other}`"))),
     }
     .map_err(switchboard_store::StoreError::from)?;
-    audit(
-        &state,
-        &tenant,
-        &format!("appointment.{}", body.action),
-        id.to_string(),
-        serde_json::json!({"start": appt.start}),
-    )
-    .await?;
+    tenant
+        .audit(
+            format!("appointment.{}", body.action),
+            Some(id.to_string()),
+            serde_json::json!({"start": appt.start}),
+        )
+        .await?;
     Ok(AppJson(appt))
 }

@@ -5,10 +5,7 @@ use axum::{extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use switchboard_channels::{EvolutionClient, TelegramClient, evolution::ConnectResult};
 use switchboard_domain::{ChannelId, Role, message::ChannelKind};
-use switchboard_store::{
-    audit::AuditRecord,
-    messaging::{ChannelRow, NewChannel},
-};
+use switchboard_store::messaging::{ChannelRow, NewChannel};
 
 use crate::{
     app::AppState,
@@ -16,7 +13,6 @@ use crate::{
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
     messaging::{creds::Credentials, webhook_urls},
-    ops::request_id::current_request_id,
 };
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
@@ -150,16 +146,12 @@ pub async fn create(
         register_bridge_webhook(&state, &row, &creds).await?;
     }
     let row = tenant.store.get_channel(id).await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "channel.create".into(),
-            target: Some(row.id.clone()),
-            details: serde_json::json!({"kind": row.kind}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "channel.create",
+            Some(row.id.clone()),
+            serde_json::json!({"kind": row.kind}),
+        )
         .await?;
     Ok((StatusCode::CREATED, AppJson(view(&state, row)?)))
 }

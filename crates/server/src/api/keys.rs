@@ -1,15 +1,13 @@
 //! `/api/v1/api-keys`: business API keys. The secret is shown once, at creation.
-use axum::{extract::State, http::StatusCode};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ApiKeyId, Role};
-use switchboard_store::{audit::AuditRecord, auth::ApiKey};
+use switchboard_store::auth::ApiKey;
 
 use crate::{
-    app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
-    ops::request_id::current_request_id,
 };
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
@@ -42,7 +40,6 @@ pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<ApiKey>>> {
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "api_keys", request_body = CreateApiKey,
     responses((status = 201, body = CreatedApiKey), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<CreateApiKey>,
 ) -> ApiResult<(StatusCode, AppJson<CreatedApiKey>)> {
@@ -56,16 +53,12 @@ pub async fn create(
         return Err(ApiError::forbidden("only an owner may create an owner key"));
     }
     let (key, secret) = tenant.store.create_api_key(name, role).await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "api_key.create".into(),
-            target: Some(key.id.to_string()),
-            details: serde_json::json!({"name": key.name, "role": key.role, "prefix": key.prefix}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "api_key.create",
+            Some(key.id.to_string()),
+            serde_json::json!({"name": key.name, "role": key.role, "prefix": key.prefix}),
+        )
         .await?;
     Ok((StatusCode::CREATED, AppJson(CreatedApiKey { key, secret })))
 }
@@ -74,23 +67,15 @@ pub async fn create(
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "api_keys",
     params(("id" = ApiKeyId, Path, description = "API key id")),
     responses((status = 200, body = ApiKey), (status = 404, body = ErrorBody)))]
-pub async fn revoke(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    AppPath(id): AppPath<ApiKeyId>,
-) -> ApiResult<AppJson<ApiKey>> {
+pub async fn revoke(tenant: Tenant, AppPath(id): AppPath<ApiKeyId>) -> ApiResult<AppJson<ApiKey>> {
     tenant.require_role(MANAGERS)?;
     let key = tenant.store.revoke_api_key(id).await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "api_key.revoke".into(),
-            target: Some(id.to_string()),
-            details: serde_json::json!({"prefix": key.prefix}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "api_key.revoke",
+            Some(id.to_string()),
+            serde_json::json!({"prefix": key.prefix}),
+        )
         .await?;
     Ok(AppJson(key))
 }

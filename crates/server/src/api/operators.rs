@@ -1,19 +1,14 @@
 //! `/api/v1/operators`: operators of a paid line with their own per-minute rate.
-use axum::{extract::State, http::StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use switchboard_domain::{OperatorId, Role, UserId};
-use switchboard_store::{
-    audit::AuditRecord,
-    billing::operators::{Operator, OperatorFields},
-};
+use switchboard_store::billing::operators::{Operator, OperatorFields};
 
 use crate::{
     api::billing::{STAFF, billing_tenant},
-    app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
-    ops::request_id::current_request_id,
 };
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
@@ -88,7 +83,6 @@ pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<Operator>>> {
 #[utoipa::path(post, path = "/api/v1/operators", tag = "billing", request_body = CreateOperator,
     responses((status = 201, body = Operator), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<CreateOperator>,
 ) -> ApiResult<(StatusCode, AppJson<Operator>)> {
@@ -109,16 +103,12 @@ pub async fn create(
             body.rate_per_minute,
         )
         .await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "operator.create".into(),
-            target: Some(op.id.clone()),
-            details: serde_json::json!({"rate_per_minute": op.rate_per_minute}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "operator.create",
+            Some(op.id.clone()),
+            serde_json::json!({"rate_per_minute": op.rate_per_minute}),
+        )
         .await?;
     Ok((StatusCode::CREATED, AppJson(op)))
 }
@@ -140,7 +130,6 @@ pub async fn get_one(
     params(("id" = String, Path, description = "Operator id")),
     responses((status = 200, body = Operator), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<OperatorId>,
     AppJson(body): AppJson<UpdateOperator>,
@@ -158,16 +147,12 @@ pub async fn update(
         .store
         .update_operator(&id.to_string(), fields)
         .await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "operator.update".into(),
-            target: Some(op.id.clone()),
-            details: serde_json::json!({"rate_per_minute": op.rate_per_minute, "active": op.active}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "operator.update",
+            Some(op.id.clone()),
+            serde_json::json!({"rate_per_minute": op.rate_per_minute, "active": op.active}),
+        )
         .await?;
     Ok(AppJson(op))
 }

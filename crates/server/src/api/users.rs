@@ -1,15 +1,13 @@
 //! `/api/v1/users`: staff accounts of the caller's business (owner and admin manage them).
-use axum::{extract::State, http::StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use switchboard_domain::{Role, UserId};
-use switchboard_store::{audit::AuditRecord, users::User};
+use switchboard_store::users::User;
 
 use crate::{
-    app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
-    ops::request_id::current_request_id,
 };
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
@@ -74,7 +72,6 @@ pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<User>>> {
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
     responses((status = 201, body = User), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<CreateUser>,
 ) -> ApiResult<(StatusCode, AppJson<User>)> {
@@ -90,16 +87,12 @@ pub async fn create(
         .store
         .create_user(&body.email, body.name.trim(), &body.password, body.role)
         .await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "user.create".into(),
-            target: Some(user.id.to_string()),
-            details: serde_json::json!({"email": user.email, "role": user.role}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit(
+            "user.create",
+            Some(user.id.to_string()),
+            serde_json::json!({"email": user.email, "role": user.role}),
+        )
         .await?;
     Ok((StatusCode::CREATED, AppJson(user)))
 }
@@ -118,7 +111,6 @@ pub async fn get_one(tenant: Tenant, AppPath(id): AppPath<UserId>) -> ApiResult<
     params(("id" = UserId, Path, description = "User id")),
     responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<UserId>,
     AppJson(body): AppJson<UpdateUser>,
@@ -136,16 +128,8 @@ pub async fn update(
         .store
         .update_user(id, body.role, body.active, body.password.as_deref())
         .await?;
-    state
-        .store
-        .audit(AuditRecord {
-            business_id: Some(tenant.id()),
-            actor: tenant.actor(),
-            action: "user.update".into(),
-            target: Some(id.to_string()),
-            details: serde_json::json!({"role": body.role, "active": body.active, "password_changed": body.password.is_some()}),
-            request_id: Some(current_request_id()),
-        })
+    tenant
+        .audit("user.update", Some(id.to_string()), serde_json::json!({"role": body.role, "active": body.active, "password_changed": body.password.is_some()}))
         .await?;
     Ok(AppJson(user))
 }
