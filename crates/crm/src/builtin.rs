@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use switchboard_domain::{
     AppointmentId, ConversationId, CustomerId, HoldId, PhoneE164, ServiceId, StaffId,
-    calendar::{Slot, SlotQuery, StaffCalendar, free_slots},
+    calendar::{self, Slot, SlotQuery, StaffCalendar, free_slots},
     message::Identity,
     time::now_ms,
 };
@@ -23,11 +23,8 @@ use crate::{
 /// The longest range one free-slot search covers.
 const MAX_SEARCH_DAYS: i64 = 62;
 
-/// Calendar times must be in a sane range: date arithmetic near chrono's limits panics, and
-/// a year like +262142 can arrive from a model or an API client.
 fn check_time(t: DateTime<Utc>) -> CrmResult<()> {
-    use chrono::Datelike;
-    if (1970..=2200).contains(&t.year()) {
+    if calendar::plausible(t) {
         Ok(())
     } else {
         Err(CrmError::Invalid(format!("{t} is outside the calendar")))
@@ -228,17 +225,12 @@ impl CrmAdapter for BuiltinCalendar {
             hold: req.hold_id,
             appointment: None,
         };
-        // A retried booking whose first attempt succeeded gets that booking back.
-        if let Some(key) = &req.idempotency_key
-            && let Some(done) = self.tenant.appointment_by_key(key).await?
-        {
-            return Ok(done);
-        }
         let slot = match self
             .exact_slot(&service, req.start, req.staff_id, own)
             .await
         {
-            // Lost a race against a retry of the same request: that booking is the answer.
+            // The time may be taken by this very request made before (a retry, or a race
+            // against one): with the same key, that booking is the answer.
             Err(CrmError::SlotTaken) => {
                 if let Some(key) = &req.idempotency_key
                     && let Some(done) = self.tenant.appointment_by_key(key).await?

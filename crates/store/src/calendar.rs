@@ -72,16 +72,6 @@ impl Service {
             step_min: self.step_min,
         }
     }
-
-    /// The name in `lang`, else English, else any.
-    pub fn name(&self, lang: &str) -> &str {
-        self.names
-            .get(lang)
-            .or_else(|| self.names.get("en"))
-            .or_else(|| self.names.values().next())
-            .map(String::as_str)
-            .unwrap_or_default()
-    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -445,27 +435,32 @@ impl TenantStore {
 
     // ---- staff ----
 
-    async fn staff_service_ids(&self) -> StoreResult<HashMap<String, Vec<ServiceId>>> {
-        let rows: Vec<(String, String)> = on_db!(&self.store.db, r, p => sqlx::query_as(
-            "SELECT staff_id, service_id FROM staff_services WHERE business_id = $1 ORDER BY service_id")
-            .bind(self.biz())
-            .fetch_all(p)
-            .await)?;
-        let mut map: HashMap<String, Vec<ServiceId>> = HashMap::new();
-        for (staff, service) in rows {
-            map.entry(staff).or_default().push(parse_id(&service)?);
-        }
-        Ok(map)
-    }
-
-    pub async fn list_staff(&self, include_inactive: bool) -> StoreResult<Vec<Staff>> {
+    /// Staff with their services: every member (active ones unless `include_inactive`), or
+    /// just `only`.
+    async fn load_staff(
+        &self,
+        include_inactive: bool,
+        only: Option<StaffId>,
+    ) -> StoreResult<Vec<Staff>> {
+        let only = only.map(|id| id.to_string());
         let rows: Vec<StaffDb> = on_db!(&self.store.db, r, p => sqlx::query_as(
-            "SELECT id, name, hours, active, created_at, updated_at FROM staff WHERE business_id = $1 AND (active = TRUE OR $2) ORDER BY id")
+            "SELECT id, name, hours, active, created_at, updated_at FROM staff WHERE business_id = $1 AND (active = TRUE OR $2) \
+             AND ($3 IS NULL OR id = $3) ORDER BY id")
             .bind(self.biz())
-            .bind(include_inactive)
+            .bind(include_inactive || only.is_some())
+            .bind(&only)
             .fetch_all(p)
             .await)?;
-        let mut services = self.staff_service_ids().await?;
+        let links: Vec<(String, String)> = on_db!(&self.store.db, r, p => sqlx::query_as(
+            "SELECT staff_id, service_id FROM staff_services WHERE business_id = $1 AND ($2 IS NULL OR staff_id = $2) ORDER BY service_id")
+            .bind(self.biz())
+            .bind(&only)
+            .fetch_all(p)
+            .await)?;
+        let mut services: HashMap<String, Vec<ServiceId>> = HashMap::new();
+        for (staff, service) in links {
+            services.entry(staff).or_default().push(parse_id(&service)?);
+        }
         rows.into_iter()
             .map(|r| {
                 Ok(Staff {
@@ -481,11 +476,14 @@ impl TenantStore {
             .collect()
     }
 
+    pub async fn list_staff(&self, include_inactive: bool) -> StoreResult<Vec<Staff>> {
+        self.load_staff(include_inactive, None).await
+    }
+
     pub async fn get_staff(&self, id: StaffId) -> StoreResult<Staff> {
-        self.list_staff(true)
+        self.load_staff(true, Some(id))
             .await?
-            .into_iter()
-            .find(|s| s.id == id)
+            .pop()
             .ok_or(StoreError::NotFound)
     }
 

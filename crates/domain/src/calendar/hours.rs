@@ -176,10 +176,15 @@ impl WeeklyHours {
     }
 
     pub fn is_closed_all_week(&self) -> bool {
+        self.intervals().next().is_none()
+    }
+
+    /// Every opening interval of the week, Monday first.
+    pub fn intervals(&self) -> impl Iterator<Item = &OpenInterval> {
         [
             &self.mon, &self.tue, &self.wed, &self.thu, &self.fri, &self.sat, &self.sun,
         ]
-        .iter()
-        .all(|d| d.is_empty())
+        .into_iter()
+        .flatten()
     }
 }

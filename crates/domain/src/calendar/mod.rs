@@ -22,6 +22,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::StaffId;
 
+/// The years the calendar accepts. Date arithmetic near chrono's limits panics, and a year
+/// like +262142 can arrive from an API client or a model's tool call.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2200;
+
+/// Whether `t` lies in [`YEARS`].
+pub fn plausible(t: DateTime<Utc>) -> bool {
+    YEARS.contains(&chrono::Datelike::year(&t))
+}
+
 /// Why calendar input was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {

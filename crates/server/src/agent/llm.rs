@@ -17,7 +17,7 @@ use switchboard_agent::{
 };
 use switchboard_domain::{
     Language,
-    calendar::{Slot, local_day_bounds},
+    calendar::{self, Slot, local_day_bounds},
 };
 
 use super::tools::ConversationTools;
@@ -289,7 +289,7 @@ impl LlmTurn<'_> {
                 if ctx.service(a.service_id).is_none() {
                     return Err("unknown service_id; call list_services".into());
                 }
-                if !(1970..=2200).contains(&a.date.year()) {
+                if !calendar::YEARS.contains(&a.date.year()) {
                     return Err("date is outside the calendar".into());
                 }
                 let last = a.date_to.unwrap_or(a.date).max(a.date);

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use switchboard_crm::{BookingRequest, HoldRequest, SlotSearch};
 use switchboard_domain::{
     AppointmentId, CustomerId, HoldId, PhoneE164, Role, ServiceId, StaffId,
-    calendar::{WeeklyHours, local_day_bounds},
+    calendar::{self, WeeklyHours, local_day_bounds},
     message::Identity,
     time::now_ms,
 };
@@ -28,10 +28,8 @@ use crate::{
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 const BOOKERS: &[Role] = &[Role::Owner, Role::Admin, Role::Agent];
 
-/// Times must be in a sane range (date arithmetic near chrono's limits panics).
 fn check_time(name: &str, t: DateTime<Utc>) -> ApiResult<()> {
-    use chrono::Datelike;
-    if (1970..=2200).contains(&t.year()) {
+    if calendar::plausible(t) {
         Ok(())
     } else {
         Err(ApiError::validation(format!(
@@ -310,24 +308,13 @@ async fn save_staff(tenant: &Tenant, mut s: Staff, body: StaffInput) -> ApiResul
         return Err(ApiError::validation("name is required"));
     }
     // Calendar time is kept in 5-minute cells; hours off that grid would make slots clash.
-    for day in [
-        chrono::Weekday::Mon,
-        chrono::Weekday::Tue,
-        chrono::Weekday::Wed,
-        chrono::Weekday::Thu,
-        chrono::Weekday::Fri,
-        chrono::Weekday::Sat,
-        chrono::Weekday::Sun,
-    ] {
-        if s.hours
-            .day(day)
-            .iter()
-            .any(|i| !i.start().minutes().is_multiple_of(5) || !i.end().minutes().is_multiple_of(5))
-        {
-            return Err(ApiError::validation(
-                "working hours start and end on a 5-minute boundary (09:00, 09:05, ...)",
-            ));
-        }
+    if s.hours
+        .intervals()
+        .any(|i| !i.start().minutes().is_multiple_of(5) || !i.end().minutes().is_multiple_of(5))
+    {
+        return Err(ApiError::validation(
+            "working hours start and end on a 5-minute boundary (09:00, 09:05, ...)",
+        ));
     }
     for id in &s.service_ids {
         tenant
@@ -554,7 +541,7 @@ pub async fn slots(
         Some(f) => parse_bound(f, tz, false)?,
         None => now,
     };
-    if !(1970..=2200).contains(&chrono::Datelike::year(&from)) {
+    if !calendar::plausible(from) {
         return Err(ApiError::bad_request(
             "invalid_query",
             "`from` is outside the calendar",

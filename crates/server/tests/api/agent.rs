@@ -258,7 +258,13 @@ async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
             "3) 4:00 PM",
         ],
     );
-    has(&c.say("no thanks").await, &[]);
+    let before = appointments(&app, key, "status=booked").await.len();
+    c.say("no thanks").await;
+    assert_eq!(
+        appointments(&app, key, "status=booked").await.len(),
+        before,
+        "declining the alternatives books nothing"
+    );
 
     // Every turn and tool call is on record.
     let conv = only_conversation(&app, key).await;
