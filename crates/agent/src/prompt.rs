@@ -218,6 +218,7 @@ mod tests {
             duration_min: 45,
             price_minor: 15000,
             currency: "ILS".into(),
+            aliases: Vec::new(),
         };
         let appt = AppointmentInfo {
             id: AppointmentId::new(),

@@ -45,6 +45,9 @@ pub struct Service {
     pub id: ServiceId,
     /// The name per language code (`en`, `ru`, `he`).
     pub names: BTreeMap<String, String>,
+    /// Other names customers use for it (short forms, synonyms), in any language.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub description: String,
     pub duration_min: u32,
     /// Price in minor units of `currency`.
@@ -78,6 +81,7 @@ impl Service {
 struct ServiceDb {
     id: String,
     names: String,
+    aliases: String,
     description: String,
     duration_min: i64,
     price_minor: i64,
@@ -97,6 +101,7 @@ impl TryFrom<ServiceDb> for Service {
         Ok(Service {
             id: parse_id(&r.id)?,
             names: serde_json::from_str(&r.names)?,
+            aliases: serde_json::from_str(&r.aliases)?,
             description: r.description,
             duration_min: u32_of(r.duration_min),
             price_minor: r.price_minor,
@@ -112,7 +117,7 @@ impl TryFrom<ServiceDb> for Service {
     }
 }
 
-const SERVICE_COLUMNS: &str = "id, names, description, duration_min, price_minor, currency, buffer_before_min, buffer_after_min, lead_time_min, step_min, active, created_at, updated_at";
+const SERVICE_COLUMNS: &str = "id, names, description, duration_min, price_minor, currency, buffer_before_min, buffer_after_min, lead_time_min, step_min, active, created_at, updated_at, aliases";
 
 /// A staff member who can be booked.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -430,6 +435,15 @@ impl TenantStore {
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
+        // Aliases in their own statement, so the upsert above stays as it is.
+        on_db!(&self.store.db, w, p => sqlx::query(
+            "UPDATE services SET aliases = $1 WHERE id = $2 AND business_id = $3")
+            .bind(serde_json::to_string(&s.aliases)?)
+            .bind(s.id.to_string())
+            .bind(self.biz())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
         self.get_service(s.id).await
     }
 
@@ -714,6 +728,14 @@ impl TenantStore {
             return Err(StoreError::NotFound);
         }
         release_holds(&mut tx, &self.biz(), Some(&id.to_string()), None).await?;
+        tx.commit().await
+    }
+
+    /// Gives up every hold `conversation` placed (a declined proposal frees its time at once
+    /// instead of when the hold expires). Nothing to release is not an error.
+    pub async fn release_conversation_holds(&self, conversation: ConversationId) -> StoreResult<()> {
+        let mut tx = self.store.begin().await?;
+        release_holds(&mut tx, &self.biz(), None, Some(&conversation.to_string())).await?;
         tx.commit().await
     }
 

@@ -13,9 +13,11 @@ use switchboard_domain::Language;
 
 use super::text::{Text, word_matches};
 use super::when_patterns::{
-    AM_PM, CLOCK, EN_AT_HOUR, EN_DAY_MONTH, EN_MONTH_DAY, HE_DAY_MONTH, HE_HOUR, IN_DAYS, ISO_DATE,
-    NUM_DATE, OCLOCK, RU_DAY_MONTH, RU_HOUR, RU_HOUR_PART, month_number,
+    AM_PM, CLOCK, EN_AT_HOUR, EN_DAY_MONTH, EN_MONTH_DAY, HE_DAY_MONTH, HE_HOUR, HOUR_PART,
+    IN_DAYS, ISO_DATE, NUM_DATE, OCLOCK, ORDINAL_DAY, RU_DAY_MONTH, RU_HOUR, RU_HOUR_PART,
+    month_number,
 };
+use super::when_words::{spell_ru_days, spell_times};
 
 /// A part of the day named in words ("in the morning", "вечером", "בערב").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,11 +60,14 @@ pub struct When {
     pub date: Option<DateSpec>,
     pub time: Option<NaiveTime>,
     pub part: Option<DayPart>,
+    /// A date was named but could not be read ("the 35th", "31.02", "in May"): it must be
+    /// asked about, never replaced by a guess.
+    pub unclear_date: bool,
 }
 
 impl When {
     pub fn is_empty(&self) -> bool {
-        self.date.is_none() && self.time.is_none() && self.part.is_none()
+        self.date.is_none() && self.time.is_none() && self.part.is_none() && !self.unclear_date
     }
 
     pub fn day(&self) -> Option<NaiveDate> {
@@ -75,17 +80,67 @@ impl When {
 
 /// Reads the date, time and part of day out of a message.
 pub fn parse_when(text: &Text, lang: Language, today: NaiveDate) -> When {
-    let mut s = text.norm.clone();
+    let mut s = spell_ru_days(&spell_times(&text.norm));
     let mut when = When {
         date: explicit_date(&mut s, lang, today).map(|date| DateSpec::Day { date }),
         ..When::default()
     };
-    if when.date.is_none() {
+    if when.date.is_none()
+        && let Some(day) = take(&ORDINAL_DAY, &mut s)
+    {
+        let n = (1..=4).find_map(|i| num(&day, i));
+        match n.and_then(|n| day_of_month(today, n)) {
+            Some(date) => when.date = Some(DateSpec::Day { date }),
+            None => when.unclear_date = true,
+        }
+    }
+    if when.date.is_none() && !when.unclear_date {
         when.date = relative_date(text, &mut s, lang, today);
     }
     when.part = day_part(text);
     when.time = time_of_day(&s, when.part);
+    if when.date.is_none() && !when.unclear_date {
+        when.unclear_date = unread_date(&s, text);
+    }
     when
+}
+
+/// The next date with day of month `n` from today on (this month or the next that has it).
+fn day_of_month(today: NaiveDate, n: u32) -> Option<NaiveDate> {
+    if !(1..=31).contains(&n) {
+        return None;
+    }
+    let mut first = today.with_day(1)?;
+    for _ in 0..3 {
+        if let Some(d) = first.with_day(n).filter(|d| *d >= today) {
+            return Some(d);
+        }
+        first = first.checked_add_months(chrono::Months::new(1))?;
+    }
+    None
+}
+
+/// Something that names a date but was not read as one: an impossible numeric date, a month
+/// without a day, "числа" or "לחודש" with no number.
+fn unread_date(rest: &str, text: &Text) -> bool {
+    if let Some(re) = NUM_DATE.as_ref()
+        && let Some(c) = re.captures(rest)
+    {
+        let a: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        let b: u32 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        let slash = c.get(2).is_some_and(|m| m.as_str() == "/");
+        // A dotted pair that is a valid clock time ("15.30") is a time, not a date.
+        if slash || a > 23 || b > 59 {
+            return true;
+        }
+    }
+    let months = [
+        "january", "february", "march", "april", "june", "july", "august", "september",
+        "october", "november", "december", "январ*", "феврал*", "март*", "апрел*", "июн*",
+        "июл*", "август*", "сентябр*", "октябр*", "ноябр*", "декабр*", "ינואר", "פברואר", "מרץ",
+        "אפריל", "יוני", "יולי", "אוגוסט", "ספטמבר", "אוקטובר", "נובמבר", "דצמבר",
+    ];
+    text.has_any(&months) || text.has_any(&["числа", "число", "לחודש", "of the month", "date"])
 }
 
 /// The first match of `re` in `s`, blanked out of `s` so later patterns do not see it again.
@@ -166,19 +221,22 @@ fn explicit_date(s: &mut String, lang: Language, today: NaiveDate) -> Option<Nai
 }
 
 const WEEKDAYS: [(Weekday, &[&str]); 7] = [
-    (Weekday::Mon, &["monday", "mon", "понедельн*"]),
-    (Weekday::Tue, &["tuesday", "tue", "tues", "вторник*"]),
+    (
+        Weekday::Mon,
+        &["monday", "mon", "понедельн*", "понеделн*", "панедельн*"],
+    ),
+    (Weekday::Tue, &["tuesday", "tue", "tues", "вторник*", "вторнек*"]),
     (
         Weekday::Wed,
-        &["wednesday", "wed", "среда", "среду", "среды"],
+        &["wednesday", "wed", "weds", "среда", "среду", "среды", "серед*"],
     ),
     (
         Weekday::Thu,
-        &["thursday", "thu", "thur", "thurs", "четверг*"],
+        &["thursday", "thu", "thur", "thurs", "четверг*", "четверк*", "четверьг*"],
     ),
-    (Weekday::Fri, &["friday", "fri", "пятниц*"]),
-    (Weekday::Sat, &["saturday", "суббот*", "שבת"]),
-    (Weekday::Sun, &["sunday", "воскресен*", "воскресень*"]),
+    (Weekday::Fri, &["friday", "fri", "пятниц*", "пятнец*", "питниц*"]),
+    (Weekday::Sat, &["saturday", "sat", "суббот*", "субот*", "שבת"]),
+    (Weekday::Sun, &["sunday", "sun", "воскресен*", "воскресень*", "воскрес*"]),
 ];
 
 /// Hebrew weekday names and letters, Sunday first; they need `יום` before them or a `ב`
@@ -197,6 +255,16 @@ fn weekday(text: &Text) -> Option<Weekday> {
     for (day, pats) in WEEKDAYS {
         if text.has_any(pats) {
             return Some(day);
+        }
+    }
+    // English names as typed in a hurry: "thrusday", "wendsday", "firday".
+    for w in text.letter_words().filter(|w| w.len() >= 6 && w.is_ascii()) {
+        for (day, pats) in WEEKDAYS {
+            let Some(full) = pats.first() else { continue };
+            let limit = if full.len() >= 8 { 2 } else { 1 };
+            if super::text::edit_distance(w, full) <= limit {
+                return Some(day);
+            }
         }
     }
     for (i, w) in text.words.iter().enumerate() {
@@ -229,10 +297,24 @@ fn relative_date(
     if text.has_any(&["day after tomorrow", "послезавтра", "מחרתיים"]) {
         return day(today + Duration::days(2));
     }
-    if text.has_any(&["tomorrow", "tmrw", "tomorow", "завтра", "מחר"]) {
+    if text.has_any(&[
+        "tomorrow",
+        "tmrw",
+        "tmr",
+        "tomorow",
+        "tommorow",
+        "tommorrow",
+        "tomorrw",
+        "2morrow",
+        "2moro",
+        "завтра",
+        "завтро",
+        "зафтра",
+        "מחר",
+    ]) {
         return day(today + Duration::days(1));
     }
-    if text.has_any(&["today", "tonight", "сегодня", "היום"]) {
+    if text.has_any(&["today", "tonight", "tday", "2day", "сегодня", "седня", "сегодни", "היום"]) {
         return day(today);
     }
     if let Some(g) = take(&IN_DAYS, s) {
@@ -267,20 +349,41 @@ fn day_part(text: &Text) -> Option<DayPart> {
     const PARTS: [(DayPart, &[&str]); 3] = [
         (
             DayPart::Morning,
-            &["morning", "mornings", "утр*", "с утра", "בוקר"],
+            &[
+                "morning",
+                "mornings",
+                "утр*",
+                "с утра",
+                "בוקר",
+                "לפני הצהריים",
+                "לפנה\"צ",
+            ],
         ),
         (
             DayPart::Afternoon,
             &[
                 "afternoon",
+                "lunch*",
                 "днем",
                 "после обеда",
                 "в обед",
+                "к обеду",
                 "צהריים",
                 "אחה\"צ",
             ],
         ),
-        (DayPart::Evening, &["evening", "tonight", "вечер*", "ערב"]),
+        (
+            DayPart::Evening,
+            &[
+                "evening",
+                "tonight",
+                "after work",
+                "вечер*",
+                "после работы",
+                "ערב",
+                "אחרי העבודה",
+            ],
+        ),
     ];
     for (part, pats) in PARTS {
         for p in pats {
@@ -325,6 +428,16 @@ fn time_of_day(s: &str, part: Option<DayPart>) -> Option<NaiveTime> {
                 None => to_time(raw, 0, None, part),
             };
         }
+    }
+    if let Some(g) = take(&HOUR_PART, &mut s) {
+        let raw = g.get(1)?.as_deref()?;
+        let said = g.get(2).cloned().flatten().unwrap_or_default();
+        let part = if said.contains("morning") || said == "בבוקר" {
+            Some(DayPart::Morning)
+        } else {
+            Some(DayPart::Evening)
+        };
+        return to_time(raw, 0, None, part);
     }
     for re in [&HE_HOUR, &EN_AT_HOUR, &OCLOCK] {
         if let Some(g) = take(re, &mut s) {

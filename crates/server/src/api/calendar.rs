@@ -52,6 +52,21 @@ fn check_minutes(name: &str, v: u32, max: u32, multiple_of_5: bool) -> ApiResult
     Ok(())
 }
 
+fn check_aliases(aliases: &[String]) -> ApiResult<()> {
+    if aliases.len() > 20 {
+        return Err(ApiError::validation("aliases holds at most 20 names"));
+    }
+    if aliases
+        .iter()
+        .any(|a| a.trim().is_empty() || a.chars().count() > 60)
+    {
+        return Err(ApiError::validation(
+            "each alias is a non-empty name of at most 60 characters",
+        ));
+    }
+    Ok(())
+}
+
 fn validate_service(s: &Service) -> ApiResult<()> {
     if s.names.is_empty() || s.names.values().any(|n| n.trim().is_empty()) {
         return Err(ApiError::validation(
@@ -67,6 +82,7 @@ fn validate_service(s: &Service) -> ApiResult<()> {
             "unknown language `{code}` in names (en, ru, he)"
         )));
     }
+    check_aliases(&s.aliases)?;
     if s.duration_min == 0 {
         return Err(ApiError::validation("duration_min must be positive"));
     }
@@ -114,6 +130,8 @@ pub async fn list_services(
 pub struct ServiceInput {
     /// Name per language: `{"en": "Haircut", "ru": "Стрижка", "he": "תספורת"}`.
     pub names: Option<BTreeMap<String, String>>,
+    /// Other names customers use for the service (`["mani", "nails"]`); replaces the list.
+    pub aliases: Option<Vec<String>>,
     pub description: Option<String>,
     /// A multiple of 5.
     pub duration_min: Option<u32>,
@@ -131,6 +149,9 @@ impl ServiceInput {
     fn apply(self, s: &mut Service) {
         if let Some(v) = self.names {
             s.names = v;
+        }
+        if let Some(v) = self.aliases {
+            s.aliases = v;
         }
         if let Some(v) = self.description {
             s.description = v;
@@ -183,6 +204,7 @@ pub async fn create_service(
     let mut s = Service {
         id: ServiceId::new(),
         names: BTreeMap::new(),
+        aliases: Vec::new(),
         description: String::new(),
         duration_min: 0,
         price_minor: 0,

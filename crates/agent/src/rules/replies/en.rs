@@ -10,6 +10,11 @@ fn on(day: &str) -> String {
     }
 }
 
+/// " with Anna", or nothing when no one is named.
+fn with(staff: &Option<String>) -> String {
+    staff.as_ref().map(|s| format!(" with {s}")).unwrap_or_default()
+}
+
 pub(super) fn render(say: &Say) -> String {
     match say {
         Say::Greeting { business } => format!(
@@ -43,12 +48,46 @@ pub(super) fn render(say: &Say) -> String {
             "Sorry, that time was taken a moment ago. The nearest free times:\n{}\nWhich one suits you?",
             numbered(slots)
         ),
-        Say::ConfirmBooking { service, when, price } => format!(
-            "{service} {when}, {price}. Shall I book it? (yes/no)"
+        Say::ConfirmBooking { service, when, price, staff } => format!(
+            "{service}{} {when}, {price}. Shall I book it? (yes/no)",
+            with(staff)
         ),
-        Say::Booked { service, when } => {
-            format!("Done! You're booked for {service} {when}. See you then!")
+        Say::Booked { service, when, staff } => {
+            format!("Done! You're booked for {service}{} {when}. See you then!", with(staff))
         }
+        Say::Closed { day, slots } => format!(
+            "We're closed {}. The nearest open times:\n{}\nWhich one suits you?",
+            on(day),
+            numbered(slots)
+        ),
+        Say::DontKnow { pass_on } => format!(
+            "I'm sorry, I don't know that.{}",
+            if *pass_on { " Shall I pass your question to a colleague? (yes/no)" } else { "" }
+        ),
+        Say::NotOffered { items, pass_on } => format!(
+            "Sorry, we don't offer that. Our services:\n{}{}",
+            lines(items),
+            if *pass_on { "\nShall I pass your question to a colleague? (yes/no)" } else { "" }
+        ),
+        Say::StaffUnknown { name, team } => format!(
+            "We have no one called {name}. Our team: {}. Who would you like, or shall I find the nearest free time with anyone?",
+            team.join(", ")
+        ),
+        Say::AnythingElse => "OK. Anything else I can help with?".into(),
+        Say::StaffBusy { staff, slots } => format!(
+            "{staff} is not available then. {staff}'s nearest free times:\n{}\nWhich one suits you?",
+            numbered(slots)
+        ),
+        Say::StaffNothingFree { staff } => format!(
+            "I'm sorry, {staff} has no free time for this in the next two weeks. Would someone else suit you?"
+        ),
+        Say::AskDate => "Sorry, I couldn't make out the date. Which day would you like? For example: tomorrow, Friday or May 15.".into(),
+        Say::OneAtATime { items } => format!(
+            "I'll book them one at a time: {}. Let's start with {}.",
+            items.join(", then "),
+            items.first().map(String::as_str).unwrap_or_default()
+        ),
+        Say::OnePersonAtATime => "I'll book one appointment at a time: first one, then we'll do the next person's.".into(),
         Say::ConfirmCancel { service, when } => {
             format!("Cancel your {service} {when}? (yes/no)")
         }

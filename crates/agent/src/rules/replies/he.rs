@@ -10,6 +10,14 @@ fn on(day: &str) -> String {
     }
 }
 
+/// " אצל אנה", or nothing when no one is named.
+fn with(staff: &Option<String>) -> String {
+    staff
+        .as_ref()
+        .map(|s| format!(" אצל {s}"))
+        .unwrap_or_default()
+}
+
 pub(super) fn render(say: &Say) -> String {
     match say {
         Say::Greeting { business } => format!(
@@ -43,12 +51,46 @@ pub(super) fn render(say: &Say) -> String {
             "מצטערים, השעה הזאת נתפסה הרגע. השעות הפנויות הקרובות:\n{}\nמה מתאים לך?",
             numbered(slots)
         ),
-        Say::ConfirmBooking { service, when, price } => format!(
-            "{service}, {when}, {price}. לקבוע? (כן/לא)"
+        Say::ConfirmBooking { service, when, price, staff } => format!(
+            "{service}{}, {when}, {price}. לקבוע? (כן/לא)",
+            with(staff)
         ),
-        Say::Booked { service, when } => {
-            format!("מעולה! נקבע לך תור: {service}, {when}. נתראה!")
+        Say::Booked { service, when, staff } => {
+            format!("מעולה! נקבע לך תור: {service}{}, {when}. נתראה!", with(staff))
         }
+        Say::Closed { day, slots } => format!(
+            "אנחנו סגורים {}. השעות הפתוחות הקרובות:\n{}\nמה מתאים לך?",
+            on(day),
+            numbered(slots)
+        ),
+        Say::DontKnow { pass_on } => format!(
+            "מצטערים, אין לי את המידע הזה.{}",
+            if *pass_on { " להעביר את השאלה לנציג? (כן/לא)" } else { "" }
+        ),
+        Say::NotOffered { items, pass_on } => format!(
+            "מצטערים, אנחנו לא מציעים את זה. השירותים שלנו:\n{}{}",
+            lines(items),
+            if *pass_on { "\nלהעביר את השאלה לנציג? (כן/לא)" } else { "" }
+        ),
+        Say::StaffUnknown { name, team } => format!(
+            "אין אצלנו מישהו בשם {name}. הצוות שלנו: {}. אצל מי לקבוע, או לחפש את הזמן הפנוי הקרוב אצל כל אחד?",
+            team.join(", ")
+        ),
+        Say::AnythingElse => "בסדר. אפשר לעזור במשהו נוסף?".into(),
+        Say::StaffBusy { staff, slots } => format!(
+            "{staff} לא פנוי/ה בזמן הזה. השעות הפנויות הקרובות אצל {staff}:\n{}\nמה מתאים לך?",
+            numbered(slots)
+        ),
+        Say::StaffNothingFree { staff } => format!(
+            "מצטערים, אין ל{staff} זמן פנוי לשירות הזה בשבועיים הקרובים. להציע מישהו אחר?"
+        ),
+        Say::AskDate => "סליחה, לא הבנתי את התאריך. לאיזה יום לקבוע? למשל: מחר, ביום שישי או 15.05.".into(),
+        Say::OneAtATime { items } => format!(
+            "נקבע אחד אחרי השני: {}. נתחיל עם {}.",
+            items.join(", ואז "),
+            items.first().map(String::as_str).unwrap_or_default()
+        ),
+        Say::OnePersonAtATime => "נקבע תור אחד בכל פעם: קודם הראשון, ואז נקבע לאדם הבא.".into(),
         Say::ConfirmCancel { service, when } => {
             format!("לבטל את התור: {service}, {when}? (כן/לא)")
         }

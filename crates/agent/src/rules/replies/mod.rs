@@ -46,11 +46,53 @@ pub(crate) enum Say {
         service: String,
         when: String,
         price: String,
+        /// Who will do it, when the calendar names staff.
+        staff: Option<String>,
     },
     Booked {
         service: String,
         when: String,
+        staff: Option<String>,
     },
+    /// The business is closed then; `slots` are the nearest open times.
+    #[allow(dead_code)] // said by the business-hours answers that land alongside this agent
+    Closed {
+        day: String,
+        slots: Vec<String>,
+    },
+    /// An off-script question: honestly not known; `pass_on` offers to ask a person.
+    DontKnow {
+        pass_on: bool,
+    },
+    /// A service the business does not offer; `items` are the ones it does.
+    NotOffered {
+        items: Vec<String>,
+        pass_on: bool,
+    },
+    /// No staff member has the name asked for; `team` are those who do work here.
+    StaffUnknown {
+        name: String,
+        team: Vec<String>,
+    },
+    /// A no to passing a question on.
+    AnythingElse,
+    /// The staff member asked for is not free then; `slots` are their nearest free times.
+    StaffBusy {
+        staff: String,
+        slots: Vec<String>,
+    },
+    /// The staff member asked for has nothing free soon (or does not do this service).
+    StaffNothingFree {
+        staff: String,
+    },
+    /// A date was named but not understood.
+    AskDate,
+    /// Several services in one message: booked one after another, in this order.
+    OneAtATime {
+        items: Vec<String>,
+    },
+    /// Booking for more than one person: one appointment at a time.
+    OnePersonAtATime,
     ConfirmCancel {
         service: String,
         when: String,

@@ -1,6 +1,14 @@
 //! Russian replies.
 use super::{Purpose, Say, lines, numbered};
 
+/// ", мастер Анна", or nothing when no one is named (the name stays in the nominative).
+fn master(staff: &Option<String>) -> String {
+    staff
+        .as_ref()
+        .map(|s| format!(", мастер {s}"))
+        .unwrap_or_default()
+}
+
 pub(super) fn render(say: &Say) -> String {
     match say {
         Say::Greeting { business } => format!(
@@ -34,12 +42,45 @@ pub(super) fn render(say: &Say) -> String {
             "К сожалению, это время только что заняли. Ближайшее свободное время:\n{}\nКакой вариант вам подходит?",
             numbered(slots)
         ),
-        Say::ConfirmBooking { service, when, price } => format!(
-            "{service}, {when}, {price}. Записываю? (да/нет)"
+        Say::ConfirmBooking { service, when, price, staff } => format!(
+            "{service}{}, {when}, {price}. Записываю? (да/нет)",
+            master(staff)
         ),
-        Say::Booked { service, when } => {
-            format!("Готово! Вы записаны: {service}, {when}. Ждём вас!")
+        Say::Booked { service, when, staff } => {
+            format!("Готово! Вы записаны: {service}{}, {when}. Ждём вас!", master(staff))
         }
+        Say::Closed { day, slots } => format!(
+            "Мы не работаем ({day}). Ближайшее время, когда мы открыты:\n{}\nКакой вариант вам подходит?",
+            numbered(slots)
+        ),
+        Say::DontKnow { pass_on } => format!(
+            "К сожалению, я этого не знаю.{}",
+            if *pass_on { " Передать ваш вопрос администратору? (да/нет)" } else { "" }
+        ),
+        Say::NotOffered { items, pass_on } => format!(
+            "К сожалению, такой услуги у нас нет. Наши услуги:\n{}{}",
+            lines(items),
+            if *pass_on { "\nПередать ваш вопрос администратору? (да/нет)" } else { "" }
+        ),
+        Say::StaffUnknown { name, team } => format!(
+            "Мастера с именем {name} у нас нет. Наши мастера: {}. К кому вас записать, или подобрать ближайшее время у любого мастера?",
+            team.join(", ")
+        ),
+        Say::AnythingElse => "Хорошо. Чем ещё могу помочь?".into(),
+        Say::StaffBusy { staff, slots } => format!(
+            "Мастер {staff} в это время занят(а). Ближайшее свободное время у мастера {staff}:\n{}\nКакой вариант вам подходит?",
+            numbered(slots)
+        ),
+        Say::StaffNothingFree { staff } => format!(
+            "К сожалению, у мастера {staff} нет свободного времени на эту услугу в ближайшие две недели. Записать к другому мастеру?"
+        ),
+        Say::AskDate => "Извините, я не понял дату. На какой день вас записать? Например: завтра, в пятницу или 15.05.".into(),
+        Say::OneAtATime { items } => format!(
+            "Запишу по очереди: {}. Начнём с первой услуги: {}.",
+            items.join(", затем "),
+            items.first().map(String::as_str).unwrap_or_default()
+        ),
+        Say::OnePersonAtATime => "Запишу по одному: сначала первую запись, затем следующего человека.".into(),
         Say::ConfirmCancel { service, when } => {
             format!("Отменить запись: {service}, {when}? (да/нет)")
         }

@@ -28,6 +28,7 @@ struct Log {
     /// Other customers' bookings.
     others: Vec<Interval>,
     holds: Vec<Slot>,
+    released: usize,
     writes: Vec<String>,
     handovers: Vec<String>,
     fail_reads: bool,
@@ -191,6 +192,11 @@ impl BookingTools for FakeCalendar {
         Ok(())
     }
 
+    async fn release_hold(&self) -> Result<(), ToolError> {
+        self.log().released += 1;
+        Ok(())
+    }
+
     async fn create_appointment(
         &self,
         service: ServiceId,
@@ -302,6 +308,7 @@ fn service(
         duration_min,
         price_minor,
         currency: currency.into(),
+        aliases: Vec::new(),
     }
 }
 
