@@ -5,7 +5,8 @@ use super::intent::{Intent, Parsed};
 use super::replies::Say;
 use super::flow::Turn;
 use super::state::{PendingAction, Stage};
-use super::when::When;
+use super::services::ServiceMatch;
+use super::staff::StaffAsk;
 use crate::booking::{AgentAction, ToolError};
 
 impl Turn<'_> {
@@ -16,7 +17,7 @@ impl Turn<'_> {
         msg: &Parsed,
     ) -> Result<Option<Say>, ToolError> {
         let is_cancel = matches!(pending, PendingAction::Cancel { .. });
-        let restates = self.restates_pending(pending, &msg.when);
+        let restates = self.restates_pending(pending, msg);
         let yes = msg.yes_no == Some(true)
             || (is_cancel && msg.has(Intent::Cancel) && msg.yes_no != Some(false));
         let no = msg.yes_no == Some(false) || (!is_cancel && msg.has(Intent::Cancel));
@@ -68,14 +69,37 @@ impl Turn<'_> {
         }))
     }
 
-    /// Does the message just repeat the proposed time ("yes, at 3pm")?
-    fn restates_pending(&self, pending: &PendingAction, when: &When) -> bool {
-        let start = match pending {
-            PendingAction::Create { slot, .. } | PendingAction::Reschedule { slot, .. } => {
-                slot.start_utc
+    /// Does the message just repeat the proposal ("yes, at 3pm")? Another service or
+    /// person named is a change of mind, never a yes to the old proposal.
+    fn restates_pending(&self, pending: &PendingAction, msg: &Parsed) -> bool {
+        let when = &msg.when;
+        let (start, service, staff) = match pending {
+            PendingAction::Create {
+                slot, service_id, ..
             }
-            PendingAction::Cancel { start_utc, .. } => *start_utc,
+            | PendingAction::Reschedule {
+                slot, service_id, ..
+            } => (slot.start_utc, *service_id, Some(slot.staff_id)),
+            PendingAction::Cancel {
+                start_utc,
+                service_id,
+                ..
+            } => (*start_utc, *service_id, None),
         };
+        let same_service = match &msg.service {
+            ServiceMatch::None => true,
+            ServiceMatch::One(id) => *id == service,
+            ServiceMatch::Many(ids) => ids.contains(&service),
+            ServiceMatch::Several(_) => false,
+        };
+        let same_staff = match &msg.staff {
+            StaffAsk::Known(id) => staff.is_none_or(|s| s == *id),
+            StaffAsk::Unknown(_) => false,
+            StaffAsk::None => true,
+        };
+        if !same_service || !same_staff || when.unclear_date {
+            return false;
+        }
         let local = start.with_timezone(&self.ctx.timezone);
         let same_time = when.time.is_none_or(|t| t == local.time());
         let same_day = when.day().is_none_or(|d| d == local.date_naive());

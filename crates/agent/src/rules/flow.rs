@@ -72,6 +72,14 @@ impl Turn<'_> {
         {
             return self.pick_appointment(kind, *id, msg).await;
         }
+        // "The one on Saturday" answers "which appointment?" as well as a number does.
+        if let Some(Question::Appointment { kind, .. }) = self.state.question
+            && (msg.when.day().is_some()
+                || msg.when.time.is_some()
+                || !matches!(msg.service, ServiceMatch::None))
+        {
+            return self.start_manage(kind, msg).await;
+        }
         if msg.has(Intent::MyAppointments) {
             return self.list_appointments().await;
         }

@@ -102,6 +102,12 @@ impl Turn<'_> {
             self.state.time = msg.when.time;
             self.state.part = msg.when.part;
         }
+        // Only the ones that fit what was said, when several do ("cancel my haircut").
+        let list: Vec<&AppointmentInfo> = if named.len() > 1 && said_something {
+            named
+        } else {
+            list.iter().collect()
+        };
         let items = list.iter().map(|a| self.appointment_line(a)).collect();
         self.state.question = Some(Question::Appointment {
             kind,

@@ -223,20 +223,20 @@ fn explicit_date(s: &mut String, lang: Language, today: NaiveDate) -> Option<Nai
 const WEEKDAYS: [(Weekday, &[&str]); 7] = [
     (
         Weekday::Mon,
-        &["monday", "mon", "понедельн*", "понеделн*", "панедельн*"],
+        &["monday", "mon", "понедельн*", "понеделн*", "панедельн*", "пн"],
     ),
-    (Weekday::Tue, &["tuesday", "tue", "tues", "вторник*", "вторнек*"]),
+    (Weekday::Tue, &["tuesday", "tue", "tues", "вторник*", "вторнек*", "вт"]),
     (
         Weekday::Wed,
-        &["wednesday", "wed", "weds", "среда", "среду", "среды", "серед*"],
+        &["wednesday", "wed", "weds", "среда", "среду", "среды", "серед*", "ср"],
     ),
     (
         Weekday::Thu,
-        &["thursday", "thu", "thur", "thurs", "четверг*", "четверк*", "четверьг*"],
+        &["thursday", "thu", "thur", "thurs", "четверг*", "четверк*", "четверьг*", "чт"],
     ),
-    (Weekday::Fri, &["friday", "fri", "пятниц*", "пятнец*", "питниц*"]),
-    (Weekday::Sat, &["saturday", "sat", "суббот*", "субот*", "שבת"]),
-    (Weekday::Sun, &["sunday", "sun", "воскресен*", "воскресень*", "воскрес*"]),
+    (Weekday::Fri, &["friday", "fri", "пятниц*", "пятнец*", "питниц*", "пт"]),
+    (Weekday::Sat, &["saturday", "sat", "суббот*", "субот*", "сб", "שבת"]),
+    (Weekday::Sun, &["sunday", "sun", "воскресен*", "воскресень*", "воскрес*", "вс"]),
 ];
 
 /// Hebrew weekday names and letters, Sunday first; they need `יום` before them or a `ב`
@@ -318,7 +318,7 @@ fn relative_date(
         return day(today);
     }
     if let Some(g) = take(&IN_DAYS, s) {
-        let n = num(&g, 1).or_else(|| num(&g, 2))?;
+        let n = num(&g, 1).or_else(|| num(&g, 2)).or_else(|| num(&g, 3))?;
         return day(today + Duration::days(i64::from(n)));
     }
     if text.has_any(&["через неделю", "in a week"]) {

@@ -34,7 +34,10 @@ pub(super) static HE_DAY_MONTH: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 pub(super) static IN_DAYS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:\bin\s+(\d{1,2})\s+days?\b|через\s+(\d{1,2})\s+(?:дн|день|дня))").ok()
+    Regex::new(
+        r"(?:\bin\s+(\d{1,2})\s+days?\b|через\s+(\d{1,2})\s+(?:дн|день|дня)|בעוד\s+(\d{1,2})\s+ימים)",
+    )
+    .ok()
 });
 pub(super) static CLOCK: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\d.:/])(\d{1,2})[:.](\d{2})(?:\s*([ap])\.?\s?m\b\.?)?(?:$|[^\d])").ok()

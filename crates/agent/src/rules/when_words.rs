@@ -184,7 +184,8 @@ fn read_time(words: &[&str], i: usize, w: &str, next: Option<&str>) -> (Option<S
         return (Some(format!("{}:30", prev_hour(h))), 1);
     }
     // Hebrew: רבע לחמש, (ב)חמש וחצי / ורבע.
-    if w == "רבע"
+    let he_prefix = if w == "ברבע" { "ב" } else { "" };
+    if (w == "רבע" || w == "ברבע")
         && let Some(n) = next
     {
         let target = n.strip_prefix('ל').and_then(hour_word).or_else(|| {
@@ -194,7 +195,7 @@ fn read_time(words: &[&str], i: usize, w: &str, next: Option<&str>) -> (Option<S
         });
         if let Some(h) = target {
             let used = if n == "ל" { 3 } else { 2 };
-            return (Some(format!("{}:45", prev_hour(h))), used);
+            return (Some(format!("{he_prefix}{}:45", prev_hour(h))), used);
         }
     }
     let (prefix, hour) = match (hour_word(w), he_hour(w)) {
@@ -257,6 +258,7 @@ mod tests {
             ("בשבע בערב", "ב7 בערב"),
             ("בחמש וחצי", "ב5:30"),
             ("רבע לארבע", "3:45"),
+            ("ברבע לארבע", "ב3:45"),
         ] {
             assert_eq!(spell_times(said), digits, "{said}");
         }

@@ -1,5 +1,8 @@
 //! Tests of the rule-based agent: an in-memory calendar behind `BookingTools`, whole
 //! conversations in each language, and tables of parsed phrases.
+mod classes;
+mod corpus;
+mod corpus_cases;
 mod en;
 mod flows;
 mod he;
@@ -25,8 +28,8 @@ use crate::context::{AppointmentInfo, BusinessContext, ServiceInfo};
 #[derive(Default)]
 struct Log {
     appointments: Vec<AppointmentInfo>,
-    /// Other customers' bookings.
-    others: Vec<Interval>,
+    /// Other customers' bookings, with one staff member or everyone.
+    others: Vec<(Option<StaffId>, Interval)>,
     holds: Vec<Slot>,
     released: usize,
     writes: Vec<String>,
@@ -42,17 +45,24 @@ pub(super) struct FakeCalendar {
     now: DateTime<Utc>,
     hours: WeeklyHours,
     staff: StaffId,
+    /// Everyone who works, `staff` first; all work the same hours and do every service.
+    team: Vec<StaffId>,
+    /// Distance between offered starts.
+    pub step_min: u32,
     services: Vec<ServiceInfo>,
     log: Mutex<Log>,
 }
 
 impl FakeCalendar {
     fn new(tz: Tz, now: DateTime<Utc>, hours: WeeklyHours, services: Vec<ServiceInfo>) -> Self {
+        let staff = StaffId::new();
         Self {
             tz,
             now,
             hours,
-            staff: StaffId::new(),
+            staff,
+            team: vec![staff],
+            step_min: 30,
             services,
             log: Mutex::new(Log::default()),
         }
@@ -80,7 +90,7 @@ impl FakeCalendar {
             .with_timezone(&Utc);
         self.log()
             .others
-            .push(Interval::new(start, start + Duration::minutes(minutes)));
+            .push((None, Interval::new(start, start + Duration::minutes(minutes))));
     }
 
     /// The customer already has an appointment at local `date h:m`.
@@ -132,19 +142,51 @@ impl FakeCalendar {
         self.log().steal_next = true;
     }
 
-    fn busy(&self, except: Option<AppointmentId>) -> Vec<Interval> {
+    /// Someone else books `minutes` with one staff member from local `date h:m`.
+    pub fn block_staff(&self, staff: StaffId, date: NaiveDate, h: u32, m: u32, minutes: i64) {
+        let start = self
+            .tz
+            .from_local_datetime(&date.and_hms_opt(h, m, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc);
+        self.log().others.push((
+            Some(staff),
+            Interval::new(start, start + Duration::minutes(minutes)),
+        ));
+    }
+
+    /// Adds staff members (who work the same hours); returns their ids.
+    pub fn hire(&mut self, n: usize) -> Vec<StaffId> {
+        let ids: Vec<StaffId> = (0..n).map(|_| StaffId::new()).collect();
+        self.team.extend(&ids);
+        ids
+    }
+
+    pub fn first_staff(&self) -> StaffId {
+        self.staff
+    }
+
+    fn busy(&self, staff: StaffId, except: Option<AppointmentId>) -> Vec<Interval> {
         let log = self.log();
         log.appointments
             .iter()
-            .filter(|a| Some(a.id) != except)
+            .filter(|a| Some(a.id) != except && a.staff_id.unwrap_or(self.staff) == staff)
             .map(|a| Interval::new(a.start_utc, a.end_utc))
-            .chain(log.others.iter().copied())
+            .chain(
+                log.others
+                    .iter()
+                    .filter(|(who, _)| who.is_none_or(|w| w == staff))
+                    .map(|(_, i)| *i),
+            )
             .collect()
     }
 
     fn is_free(&self, service: ServiceId, slot: &Slot, except: Option<AppointmentId>) -> bool {
         let probe = Interval::new(slot.start_utc, slot.start_utc + self.duration(service));
-        !self.busy(except).iter().any(|b| b.overlaps(&probe))
+        !self
+            .busy(slot.staff_id, except)
+            .iter()
+            .any(|b| b.overlaps(&probe))
     }
 }
 
@@ -169,16 +211,20 @@ impl BookingTools for FakeCalendar {
                 buffer_before_min: 0,
                 buffer_after_min: 0,
                 lead_time_min: 60,
-                step_min: 30,
+                step_min: self.step_min,
             },
         };
-        let cal = StaffCalendar {
-            staff_id: self.staff,
-            hours: self.hours.clone(),
-            time_off: vec![],
-            busy: self.busy(None),
-        };
-        Ok(free_slots(&query, &[cal])
+        let cals: Vec<StaffCalendar> = self
+            .team
+            .iter()
+            .map(|id| StaffCalendar {
+                staff_id: *id,
+                hours: self.hours.clone(),
+                time_off: vec![],
+                busy: self.busy(*id, None),
+            })
+            .collect();
+        Ok(free_slots(&query, &cals)
             .into_iter()
             .filter(|s| s.start_utc >= from && s.start_utc < to)
             .collect())
