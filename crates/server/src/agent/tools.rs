@@ -235,8 +235,22 @@ impl ConversationTools {
                 Some(PendingAction::Create { .. } | PendingAction::Reschedule { .. })
             )
         };
+        // A booking or move gives the hold up itself.
+        let wrote = self
+            .calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|c| {
+                c.outcome == "ok"
+                    && matches!(
+                        c.name.as_str(),
+                        "create_appointment" | "reschedule_appointment"
+                    )
+            });
         if holds(before)
             && !holds(after)
+            && !wrote
             && let Err(e) = self.release_hold().await
         {
             // The hold still expires on its own; the turn's answer stands.

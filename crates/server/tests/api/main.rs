@@ -4,6 +4,7 @@
 mod agent;
 mod billing;
 mod calendar;
+mod conversations;
 mod errors;
 mod helpers;
 mod jobs;
