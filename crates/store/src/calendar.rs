@@ -733,7 +733,10 @@ impl TenantStore {
 
     /// Gives up every hold `conversation` placed (a declined proposal frees its time at once
     /// instead of when the hold expires). Nothing to release is not an error.
-    pub async fn release_conversation_holds(&self, conversation: ConversationId) -> StoreResult<()> {
+    pub async fn release_conversation_holds(
+        &self,
+        conversation: ConversationId,
+    ) -> StoreResult<()> {
         let mut tx = self.store.begin().await?;
         release_holds(&mut tx, &self.biz(), None, Some(&conversation.to_string())).await?;
         tx.commit().await

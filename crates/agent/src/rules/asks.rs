@@ -63,10 +63,43 @@ const QUESTION_CUES: &[&str] = &[
 
 /// Words that stand around a thing asked about without being one.
 const FILLER: &[&str] = &[
-    "a", "an", "the", "is", "it", "for", "are", "does", "there", "you", "please", "also", "cost",
-    "one", "two", "much", "any", "there's", "your", "services", "service", "услуги", "ваши",
-    "שירותים", "ли", "у", "вас", "и", "а", "же", "тоже", "это",
-    "לכם", "גם", "את", "זה", "אצלכם",
+    "a",
+    "an",
+    "the",
+    "is",
+    "it",
+    "for",
+    "are",
+    "does",
+    "there",
+    "you",
+    "please",
+    "also",
+    "cost",
+    "one",
+    "two",
+    "much",
+    "any",
+    "there's",
+    "your",
+    "services",
+    "service",
+    "услуги",
+    "ваши",
+    "שירותים",
+    "ли",
+    "у",
+    "вас",
+    "и",
+    "а",
+    "же",
+    "тоже",
+    "это",
+    "לכם",
+    "גם",
+    "את",
+    "זה",
+    "אצלכם",
 ];
 
 /// The off-script question `text` asks, if any, given that it names no service, time or
@@ -84,9 +117,9 @@ pub(crate) fn off_script(
     };
     if !other_intent(Intent::Prices)
         && let Some(i) = OFFER_CUES
-        .iter()
-        .filter_map(|cue| text.find(cue).map(|i| i + cue.split(' ').count()))
-        .min()
+            .iter()
+            .filter_map(|cue| text.find(cue).map(|i| i + cue.split(' ').count()))
+            .min()
     {
         let asks_about_something = text.words.iter().skip(i).any(|w| {
             w.chars().count() >= 3

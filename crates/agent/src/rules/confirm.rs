@@ -1,12 +1,12 @@
 //! Waiting for a yes: the proposal the customer is asked to confirm (it always names the
 //! service, the staff member, the day and the time), and what a yes, a no or a change does.
+use super::flow::Turn;
 use super::format;
 use super::intent::{Intent, Parsed};
 use super::replies::Say;
-use super::flow::Turn;
-use super::state::{PendingAction, Stage};
 use super::services::ServiceMatch;
 use super::staff::StaffAsk;
+use super::state::{PendingAction, Stage};
 use crate::booking::{AgentAction, ToolError};
 
 impl Turn<'_> {
@@ -136,6 +136,7 @@ impl Turn<'_> {
                 service: self.service_name(*service_id),
                 from: self.moment(*from_utc),
                 to: self.moment(slot.start_utc),
+                staff: self.ctx.staff_name(slot.staff_id).map(str::to_string),
             },
         }
     }

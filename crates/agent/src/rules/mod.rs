@@ -19,6 +19,7 @@ mod staff;
 mod state;
 mod text;
 mod when;
+mod when_dates;
 mod when_patterns;
 mod when_words;
 

@@ -17,14 +17,49 @@ pub(crate) enum StaffAsk {
 
 /// Words before a person's name when booking with them.
 const CUES: &[&str] = &[
-    "with", "к", "у", "с", "мастеру", "мастера", "мастер", "אצל", "עם",
+    "with",
+    "к",
+    "у",
+    "с",
+    "мастеру",
+    "мастера",
+    "мастер",
+    "אצל",
+    "עם",
 ];
 
 /// Words after a cue that are not names.
 const NOT_NAMES: &[&str] = &[
-    "me", "my", "you", "your", "a", "an", "the", "someone", "anyone", "anybody", "her", "him",
-    "them", "us", "friend", "wife", "husband", "son", "daughter", "kids", "меня", "вас", "нас",
-    "вами", "мной", "кем", "кого", "тобой", "מי", "כל",
+    "me",
+    "my",
+    "you",
+    "your",
+    "a",
+    "an",
+    "the",
+    "someone",
+    "anyone",
+    "anybody",
+    "her",
+    "him",
+    "them",
+    "us",
+    "friend",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "kids",
+    "меня",
+    "вас",
+    "нас",
+    "вами",
+    "мной",
+    "кем",
+    "кого",
+    "тобой",
+    "מי",
+    "כל",
 ];
 
 fn script(w: &str) -> u8 {
@@ -44,7 +79,9 @@ fn skeleton(w: &str) -> String {
             'b' | 'б' | 'ב' => 'b',
             'g' | 'г' | 'ג' => 'g',
             'd' | 'д' | 'ד' => 'd',
-            'z' | 's' | 'ж' | 'з' | 'с' | 'ц' | 'ш' | 'щ' | 'ז' | 'ס' | 'צ' | 'ץ' | 'ש' => 's',
+            'z' | 's' | 'ж' | 'з' | 'с' | 'ц' | 'ш' | 'щ' | 'ז' | 'ס' | 'צ' | 'ץ' | 'ש' => {
+                's'
+            }
             't' | 'т' | 'ט' | 'ת' => 't',
             'k' | 'c' | 'q' | 'к' | 'כ' | 'ך' | 'ק' => 'k',
             'l' | 'л' | 'ל' => 'l',
@@ -170,7 +207,11 @@ mod tests {
             "anna tomorrow at 3",
         ] {
             let t = Text::new(said);
-            assert_eq!(match_staff(&t, said, &staff), StaffAsk::Known(anna), "{said}");
+            assert_eq!(
+                match_staff(&t, said, &staff),
+                StaffAsk::Known(anna),
+                "{said}"
+            );
         }
         let said = "к Маше на завтра";
         assert_ne!(

@@ -51,7 +51,12 @@ pub(crate) struct Sms<'a> {
 }
 
 impl<'a> Sms<'a> {
-    pub(crate) async fn open(app: &'a TestApp, key: &str, fake: &'a twilio::FakeTwilio, from: &str) -> Self {
+    pub(crate) async fn open(
+        app: &'a TestApp,
+        key: &str,
+        fake: &'a twilio::FakeTwilio,
+        from: &str,
+    ) -> Self {
         Self::open_kind(app, key, fake, from, false).await
     }
 
@@ -98,7 +103,10 @@ impl<'a> Sms<'a> {
             whatsapp: self.whatsapp,
             seen: 0,
             // Message ids stay apart from every other customer's (numbers differ at the end).
-            n: 1_000_000 * from[from.len().saturating_sub(3)..].parse::<usize>().unwrap_or(1),
+            n: 1_000_000
+                * from[from.len().saturating_sub(3)..]
+                    .parse::<usize>()
+                    .unwrap_or(1),
         }
     }
 
@@ -244,7 +252,7 @@ async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
             "Can I reschedule my appointment to {weekday} at 2pm?"
         ))
         .await;
-    has(&r, &["Move your Haircut", "2:00 PM? (yes/no)"]);
+    has(&r, &["Move your Haircut", "2:00 PM with Anna? (yes/no)"]);
     has(&c.say("ok").await, &["is now on", "2:00 PM"]);
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);
@@ -354,7 +362,10 @@ async fn russian_over_telegram_books_and_cancels() {
     );
     has(
         &say("второй").await,
-        &["Стрижка, мастер Anna, завтра в 10:00", "Записываю? (да/нет)"],
+        &[
+            "Стрижка, мастер Anna, завтра в 10:00",
+            "Записываю? (да/нет)",
+        ],
     );
     has(
         &say("да").await,
@@ -843,7 +854,10 @@ async fn model_writes_need_the_proposal_and_a_yes() {
         model.push(ScriptedReply::error(500, "down"));
     }
     let r = c.say("yes").await;
-    has(&r, &["You're booked for Haircut with Anna tomorrow at 12:00 PM"]);
+    has(
+        &r,
+        &["You're booked for Haircut with Anna tomorrow at 12:00 PM"],
+    );
     model.clear_script();
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);

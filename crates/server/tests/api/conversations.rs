@@ -1,6 +1,5 @@
 //! The rule-based agent as real customers write, over signed Twilio webhooks, in English,
-//! Russian and Hebrew: a declined proposal frees its time at once; a named staff member is
-//! honoured or declined; times and dates in words and numbers; a change of mind; two
+//! Russian and Hebrew: a named staff member is honoured or declined; times and dates in words and numbers; a change of mind; two
 //! requests in one message; several appointments; questions off the script. Every test also
 //! checks that nothing was booked that the customer did not confirm.
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -9,24 +8,24 @@ use serde_json::{Value, json};
 use switchboard_test_support::twilio;
 
 use crate::agent::{Sms, agent_settings, appointments, has};
-use crate::calendar::{all_week, salon, tomorrow};
+use crate::calendar::{all_week, tomorrow};
 use crate::helpers::{Seeded, TestApp, assert_error, spawn_app};
 
-const TZ: &str = "America/New_York";
+pub(crate) const TZ: &str = "America/New_York";
 
-fn tz() -> Tz {
+pub(crate) fn tz() -> Tz {
     TZ.parse().unwrap()
 }
 
 /// Local `date h:m` as UTC.
-fn at(date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
+pub(crate) fn at(date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
     tz().from_local_datetime(&date.and_hms_opt(h, m, 0).unwrap())
         .unwrap()
         .with_timezone(&Utc)
 }
 
 /// Booked appointments as (service, staff, start), in start order.
-async fn booked(app: &TestApp, key: &str) -> Vec<(String, String, DateTime<Utc>)> {
+pub(crate) async fn booked(app: &TestApp, key: &str) -> Vec<(String, String, DateTime<Utc>)> {
     let mut v: Vec<_> = appointments(app, key, "status=booked")
         .await
         .iter()
@@ -93,57 +92,6 @@ async fn team_salon(app: &TestApp) -> Team {
     }
 }
 
-/// Customer A is proposed 11:00 and then does `step`; customer B then gets exactly 11:00.
-async fn held_time_is_freed_by(step: &str, reply: &str) {
-    let app = spawn_app().await;
-    let a = app.seed_agent_business("Studio Bella", TZ).await;
-    let key = &a.owner_key;
-    salon(&app, key).await;
-    agent_settings(&app, key, json!({"burst_ms": 0})).await;
-    let fake = twilio::spawn().await.unwrap();
-    let mut first = Sms::open(&app, key, &fake, "+14155550101").await;
-    let mut next = first.another("+14155550102");
-
-    has(
-        &first.say("haircut tomorrow at 11am").await,
-        &["Haircut with Anna tomorrow at 11:00 AM, $40.00. Shall I book it?"],
-    );
-    has(
-        &next.say("haircut tomorrow at 11am").await,
-        &["tomorrow at 11:00 AM is not available"],
-    );
-    has(&first.say(step).await, &[reply]);
-    has(
-        &next.say("haircut tomorrow at 11am").await,
-        &["Haircut with Anna tomorrow at 11:00 AM, $40.00. Shall I book it?"],
-    );
-    has(&next.say("yes").await, &["You're booked"]);
-    let all = booked(&app, key).await;
-    assert_eq!(all.len(), 1, "only the next customer's yes booked");
-    assert_eq!(all[0].2, at(tomorrow(tz()), 11, 0));
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn a_no_frees_the_held_time_for_the_next_customer_at_once() {
-    held_time_is_freed_by("no", "haven't booked anything").await;
-}
-
-#[tokio::test]
-async fn a_new_search_frees_the_held_time_at_once() {
-    // The new time is held instead of the old one.
-    held_time_is_freed_by(
-        "what about the day after tomorrow?",
-        "Shall I book it?",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn a_handover_frees_the_held_time_at_once() {
-    held_time_is_freed_by("can I talk to a person", "asked a colleague").await;
-}
-
 #[tokio::test]
 async fn service_aliases_are_stored_and_an_empty_one_is_refused() {
     let app = spawn_app().await;
@@ -178,8 +126,12 @@ async fn a_named_staff_member_is_honoured_or_the_customer_hears_she_is_busy() {
     let day = tomorrow(tz());
     // Anna is taken tomorrow at 3 PM by someone else.
     let r = app
-        .post("/api/v1/appointments", key, json!({"service_id": t.haircut, "staff_id": t.anna,
-               "start": at(day, 15, 0), "customer_phone": "+14155550150"}))
+        .post(
+            "/api/v1/appointments",
+            key,
+            json!({"service_id": t.haircut, "staff_id": t.anna,
+               "start": at(day, 15, 0), "customer_phone": "+14155550150"}),
+        )
         .await;
     assert_eq!(r.status(), 201);
     let fake = twilio::spawn().await.unwrap();
@@ -267,7 +219,12 @@ async fn times_and_dates_in_words_and_numbers_book_exactly_what_was_said() {
             "3:45 PM",
             "yes",
         ),
-        (1, format!("стрижка {}-го в полпятого", d3.day()), "16:30", "да"),
+        (
+            1,
+            format!("стрижка {}-го в полпятого", d3.day()),
+            "16:30",
+            "да",
+        ),
         (
             2,
             format!("תספורת ב-{} לחודש ברבע לארבע", d4.day()),
@@ -300,7 +257,11 @@ async fn times_and_dates_in_words_and_numbers_book_exactly_what_was_said() {
         c.say(yes).await;
         assert_eq!(booked(&app, key).await.len(), before + 1, "{ask}");
     }
-    let starts: Vec<_> = booked(&app, key).await.iter().map(|a| (a.0.clone(), a.2)).collect();
+    let starts: Vec<_> = booked(&app, key)
+        .await
+        .iter()
+        .map(|a| (a.0.clone(), a.2))
+        .collect();
     let want = [
         (t.manicure.clone(), at(d2, 10, 0)),
         (t.haircut.clone(), at(d2, 15, 45)),
@@ -346,7 +307,11 @@ async fn a_change_of_mind_before_the_yes_books_the_last_choice() {
     has(&he.say("תספורת מחר ב-12").await, &["תספורת"]);
     has(&he.say("לא, בעצם מניקור").await, &["מניקור", "12:00"]);
     has(&he.say("כן").await, &["נקבע לך תור: מניקור"]);
-    let all: Vec<_> = booked(&app, key).await.into_iter().map(|a| (a.0, a.2)).collect();
+    let all: Vec<_> = booked(&app, key)
+        .await
+        .into_iter()
+        .map(|a| (a.0, a.2))
+        .collect();
     assert_eq!(
         all,
         [
@@ -420,8 +385,12 @@ async fn several_appointments_are_all_listed_and_cancel_acts_on_the_one_named() 
         let h = 10 + 2 * u32::try_from(i).unwrap();
         for (service, offset) in [(&t.haircut, 0), (&t.manicure, 1), (&t.haircut, 2)] {
             let r = app
-                .post("/api/v1/appointments", key, json!({"service_id": service,
-                       "start": at(day + Duration::days(offset), h, 0), "customer_phone": phone}))
+                .post(
+                    "/api/v1/appointments",
+                    key,
+                    json!({"service_id": service,
+                       "start": at(day + Duration::days(offset), h, 0), "customer_phone": phone}),
+                )
                 .await;
             assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         }

@@ -11,4 +11,5 @@ mod jobs;
 mod messaging;
 mod openapi;
 mod process;
+mod slot_holds;
 mod tenancy;

@@ -12,7 +12,10 @@ fn on(day: &str) -> String {
 
 /// " with Anna", or nothing when no one is named.
 fn with(staff: &Option<String>) -> String {
-    staff.as_ref().map(|s| format!(" with {s}")).unwrap_or_default()
+    staff
+        .as_ref()
+        .map(|s| format!(" with {s}"))
+        .unwrap_or_default()
 }
 
 pub(super) fn render(say: &Say) -> String {
@@ -94,11 +97,12 @@ pub(super) fn render(say: &Say) -> String {
         Say::Cancelled { service, when } => {
             format!("Your {service} {when} is cancelled.")
         }
-        Say::ConfirmReschedule { service, from, to } => {
+        Say::ConfirmReschedule { service, from, to, staff } => {
             format!(
-                "Move your {service} from {} to {}? (yes/no)",
+                "Move your {service} from {} to {}{}? (yes/no)",
                 from.trim_start_matches("on "),
-                to.trim_start_matches("on ")
+                to.trim_start_matches("on "),
+                with(staff)
             )
         }
         Say::Rescheduled { service, when } => {

@@ -97,8 +97,8 @@ pub(super) fn render(say: &Say) -> String {
         Say::Cancelled { service, when } => {
             format!("התור בוטל: {service}, {when}.")
         }
-        Say::ConfirmReschedule { service, from, to } => {
-            format!("להזיז את התור ({service}) מ{from} ל{to}? (כן/לא)")
+        Say::ConfirmReschedule { service, from, to, staff } => {
+            format!("להזיז את התור ({service}) מ{from} ל{to}{}? (כן/לא)", with(staff))
         }
         Say::Rescheduled { service, when } => {
             format!("מעולה! התור הוזז: {service}, {when}.")

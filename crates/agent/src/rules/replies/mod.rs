@@ -105,6 +105,8 @@ pub(crate) enum Say {
         service: String,
         from: String,
         to: String,
+        /// Who will do it at the new time, when the calendar names staff.
+        staff: Option<String>,
     },
     Rescheduled {
         service: String,

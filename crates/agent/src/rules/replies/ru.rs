@@ -87,8 +87,11 @@ pub(super) fn render(say: &Say) -> String {
         Say::Cancelled { service, when } => {
             format!("Запись отменена: {service}, {when}.")
         }
-        Say::ConfirmReschedule { service, from, to } => {
-            format!("Перенести запись ({service})?\nБыло: {from}\nСтанет: {to}\n(да/нет)")
+        Say::ConfirmReschedule { service, from, to, staff } => {
+            format!(
+                "Перенести запись ({service})?\nБыло: {from}\nСтанет: {to}{}\n(да/нет)",
+                master(staff)
+            )
         }
         Say::Rescheduled { service, when } => {
             format!("Готово! Запись перенесена: {service}, {when}.")

@@ -37,16 +37,26 @@ async fn a_busy_staff_member_is_never_swapped_for_another() {
     c.say("yes").await;
     let booked = c.cal.appointments();
     assert_eq!(booked.len(), 1);
-    assert_eq!(booked[0].staff_id, Some(anna), "booked with the one asked for");
+    assert_eq!(
+        booked[0].staff_id,
+        Some(anna),
+        "booked with the one asked for"
+    );
 }
 
 #[tokio::test]
 async fn two_services_in_one_message_are_both_booked_one_after_the_other() {
     let mut c = team();
     let r = c.say("haircut and manicure tomorrow at 11").await;
-    has(&r, &["one at a time: Haircut, then Manicure", "Haircut with"]);
+    has(
+        &r,
+        &["one at a time: Haircut, then Manicure", "Haircut with"],
+    );
     let r = c.say("yes").await;
-    has(&r, &["You're booked for Haircut", "Free times for Manicure"]);
+    has(
+        &r,
+        &["You're booked for Haircut", "Free times for Manicure"],
+    );
     c.say("1").await;
     c.say("yes").await;
     let services: Vec<_> = c.cal.appointments().iter().map(|a| a.service_id).collect();
@@ -72,7 +82,10 @@ async fn an_off_script_question_is_answered_honestly_and_passed_on_when_wanted()
     let mut c = team();
     let r = c.say("hi, can i bring my dog?").await;
     has(&r, &["I don't know", "pass your question to a colleague"]);
-    assert!(!r.contains("Our services"), "no menu as if it were an answer");
+    assert!(
+        !r.contains("Our services"),
+        "no menu as if it were an answer"
+    );
     let r = c.say("yes please").await;
     has(&r, &["asked a colleague"]);
     assert_eq!(c.cal.handovers(), ["hi, can i bring my dog?"]);
@@ -88,7 +101,14 @@ async fn cancel_names_the_appointment_meant_and_asks_which_when_ambiguous() {
     c.cal.add_appointment(m, date(5, 15), 12, 0);
     c.cal.add_appointment(h, date(5, 16), 10, 0);
     let r = c.say("my appointments").await;
-    has(&r, &["Haircut — on Thursday", "Manicure — on Friday", "Haircut — on Saturday"]);
+    has(
+        &r,
+        &[
+            "Haircut — on Thursday",
+            "Manicure — on Friday",
+            "Haircut — on Saturday",
+        ],
+    );
     let r = c.say("cancel my manicure").await;
     has(&r, &["Cancel your Manicure on Friday, May 15"]);
     c.say("no").await;

@@ -108,7 +108,12 @@ async fn check(lang: Language, tz: Tz, currency: &str, cases: &[Case]) {
         failures.join("\n")
     );
     assert!(cases.len() >= 40, "the corpus keeps 40+ phrasings");
-    assert!(rate >= 0.9, "{:.0}%:\n{}", rate * 100.0, failures.join("\n"));
+    assert!(
+        rate >= 0.9,
+        "{:.0}%:\n{}",
+        rate * 100.0,
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]

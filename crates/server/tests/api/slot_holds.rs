@@ -1,0 +1,57 @@
+//! Slot holds over the real webhook path: the time held for a customer's proposal is free
+//! for the next customer as soon as the proposal is dropped (a no, a new search, a
+//! handover), not when the hold expires.
+use serde_json::json;
+use switchboard_test_support::twilio;
+
+use crate::agent::{Sms, agent_settings, has};
+use crate::calendar::{salon, tomorrow};
+use crate::conversations::{TZ, at, booked, tz};
+use crate::helpers::spawn_app;
+
+/// Customer A is proposed 11:00 and then does `step`; customer B then gets exactly 11:00.
+async fn held_time_is_freed_by(step: &str, reply: &str) {
+    let app = spawn_app().await;
+    let a = app.seed_agent_business("Studio Bella", TZ).await;
+    let key = &a.owner_key;
+    salon(&app, key).await;
+    agent_settings(&app, key, json!({"burst_ms": 0})).await;
+    let fake = twilio::spawn().await.unwrap();
+    let mut first = Sms::open(&app, key, &fake, "+14155550101").await;
+    let mut next = first.another("+14155550102");
+
+    has(
+        &first.say("haircut tomorrow at 11am").await,
+        &["Haircut with Anna tomorrow at 11:00 AM, $40.00. Shall I book it?"],
+    );
+    has(
+        &next.say("haircut tomorrow at 11am").await,
+        &["tomorrow at 11:00 AM is not available"],
+    );
+    has(&first.say(step).await, &[reply]);
+    has(
+        &next.say("haircut tomorrow at 11am").await,
+        &["Haircut with Anna tomorrow at 11:00 AM, $40.00. Shall I book it?"],
+    );
+    has(&next.say("yes").await, &["You're booked"]);
+    let all = booked(&app, key).await;
+    assert_eq!(all.len(), 1, "only the next customer's yes booked");
+    assert_eq!(all[0].2, at(tomorrow(tz()), 11, 0));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_no_frees_the_held_time_for_the_next_customer_at_once() {
+    held_time_is_freed_by("no", "haven't booked anything").await;
+}
+
+#[tokio::test]
+async fn a_new_search_frees_the_held_time_at_once() {
+    // The new time is held instead of the old one.
+    held_time_is_freed_by("what about the day after tomorrow?", "Shall I book it?").await;
+}
+
+#[tokio::test]
+async fn a_handover_frees_the_held_time_at_once() {
+    held_time_is_freed_by("can I talk to a person", "asked a colleague").await;
+}
