@@ -5,6 +5,7 @@ mod agent;
 mod billing;
 mod calendar;
 mod conversations;
+mod conversations_asks;
 mod errors;
 mod helpers;
 mod jobs;

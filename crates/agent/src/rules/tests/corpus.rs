@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 use switchboard_domain::Language;
 
 use super::Chat;
-use super::corpus_cases::{EN, HE, RU};
+use super::corpus_cases::EN;
+use super::corpus_he::HE;
+use super::corpus_ru::RU;
 use crate::context::StaffInfo;
 
 /// What a conversation must end in.

@@ -3,6 +3,8 @@
 mod classes;
 mod corpus;
 mod corpus_cases;
+mod corpus_he;
+mod corpus_ru;
 mod en;
 mod fake;
 mod flows;
