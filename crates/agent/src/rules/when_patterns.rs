@@ -69,7 +69,7 @@ pub(super) static HOUR_PART: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// A day of the month alone: "on the 15th", "15-го", "15 числа", "ב-15 לחודש".
 pub(super) static ORDINAL_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\b(\d{1,2})(?:st|nd|rd|th)\b|(?:^|[^\d:.])(\d{1,2})\s*-?\s*(?:го|е|ое|ого)(?:\s+числа)?(?:$|[^\p{L}])|(?:^|[^\d:.])(\d{1,2})\s+числа|(?:^|[^\d:.])(\d{1,2})\s*לחודש)",
+        r"(?:\b(\d{1,2})(?:st|nd|rd|th)\b|(?:^|[^\d:.])(\d{1,2})\s*-?\s*(?:го|е|ое|ого)(?:\s+числа)?(?:$|[^\p{L}])|(?:^|[^\d:.])(\d{1,2})\s+числ[ао]|(?:^|[^\d:.])(\d{1,2})\s*לחודש)",
     )
     .ok()
 });

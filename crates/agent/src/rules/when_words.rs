@@ -120,7 +120,11 @@ pub(super) fn spell_times(norm: &str) -> String {
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '!' | '?' | ';'))
         .map(|w| w.trim_end_matches('.'))
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
+        // "4ish" is about 4.
+        .map(|w| match w.strip_suffix("ish") {
+            Some(n) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => n.to_string(),
+            _ => w.to_string(),
+        })
         .collect();
     let words: Vec<&str> = tokens.iter().map(String::as_str).collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
@@ -157,7 +161,7 @@ fn read_time(words: &[&str], i: usize, w: &str, next: Option<&str>) -> (Option<S
         {
             return (Some(format!("{h}:30")), 3);
         }
-        if let Some(h) = next.and_then(hour_word) {
+        if let Some(h) = next.and_then(hour_or_digit) {
             return (Some(format!("{h}:30")), 2);
         }
     }
@@ -196,6 +200,14 @@ fn read_time(words: &[&str], i: usize, w: &str, next: Option<&str>) -> (Option<S
         if let Some(h) = target {
             let used = if n == "ל" { 3 } else { 2 };
             return (Some(format!("{he_prefix}{}:45", prev_hour(h))), used);
+        }
+    }
+    // "ב 11 וחצי": digits with the Hebrew half or quarter.
+    if let Some(h) = w.parse::<u32>().ok().filter(|h| (1..=23).contains(h)) {
+        match next {
+            Some("וחצי") => return (Some(format!("{h}:30")), 2),
+            Some("ורבע") => return (Some(format!("{h}:15")), 2),
+            _ => {}
         }
     }
     let (prefix, hour) = match (hour_word(w), he_hour(w)) {
@@ -258,6 +270,9 @@ mod tests {
             ("בשבע בערב", "ב7 בערב"),
             ("בחמש וחצי", "ב5:30"),
             ("רבע לארבע", "3:45"),
+            ("ב 11 וחצי", "ב 11:30"),
+            ("around 4ish", "around 4"),
+            ("at half 3", "at 3:30"),
             ("ברבע לארבע", "ב3:45"),
         ] {
             assert_eq!(spell_times(said), digits, "{said}");

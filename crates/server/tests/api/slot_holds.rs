@@ -55,3 +55,58 @@ async fn a_new_search_frees_the_held_time_at_once() {
 async fn a_handover_frees_the_held_time_at_once() {
     held_time_is_freed_by("can I talk to a person", "asked a colleague").await;
 }
+
+#[tokio::test]
+async fn another_service_frees_the_held_time_at_once() {
+    let app = spawn_app().await;
+    let a = app.seed_agent_business("Studio Bella", TZ).await;
+    let key = &a.owner_key;
+    let (haircut, anna) = salon(&app, key).await;
+    let r = app
+        .post(
+            "/api/v1/services",
+            key,
+            json!({"names": {"en": "Manicure"}, "duration_min": 60, "price_minor": 3000,
+                   "currency": "USD", "step_min": 60}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let manicure: serde_json::Value = r.json().await.unwrap();
+    let r = app
+        .patch(
+            &format!("/api/v1/staff/{anna}"),
+            key,
+            json!({"service_ids": [haircut, manicure["id"]]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    agent_settings(&app, key, json!({"burst_ms": 0})).await;
+    let fake = twilio::spawn().await.unwrap();
+    let mut first = Sms::open(&app, key, &fake, "+14155550121").await;
+    let mut next = first.another("+14155550122");
+
+    has(
+        &first.say("haircut tomorrow at 11am").await,
+        &["Haircut with Anna tomorrow at 11:00 AM"],
+    );
+    has(
+        &next.say("haircut tomorrow at 11am").await,
+        &["is not available"],
+    );
+    // A manicure the day after: the haircut's hold gives way to the manicure's.
+    has(
+        &first
+            .say("actually a manicure the day after tomorrow")
+            .await,
+        &["Manicure"],
+    );
+    has(
+        &next.say("haircut tomorrow at 11am").await,
+        &["Haircut with Anna tomorrow at 11:00 AM"],
+    );
+    has(&next.say("yes").await, &["You're booked"]);
+    let all = booked(&app, key).await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].2, at(tomorrow(tz()), 11, 0));
+    app.stop().await;
+}
