@@ -89,11 +89,16 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
         for s in &ctx.services {
             let _ = writeln!(
                 p,
-                "- {} | {} | {} min | {}",
+                "- {} | {} | {} min | {}{}",
                 s.id,
                 s.name(input.language),
                 s.duration_min,
-                format_money(s.price_minor, &s.currency)
+                format_money(s.price_minor, &s.currency),
+                if s.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" | also called: {}", s.aliases.join(", "))
+                }
             );
         }
     }
