@@ -455,7 +455,11 @@ async fn a_burst_of_messages_is_one_turn() {
 }
 
 /// A business whose agent uses the fake model.
-async fn model_salon(app: &TestApp, model: &FakeOpenAi, extra: Value) -> (Seeded, String) {
+pub(crate) async fn model_salon(
+    app: &TestApp,
+    model: &FakeOpenAi,
+    extra: Value,
+) -> (Seeded, String) {
     let (a, haircut, _) = agent_salon(app, "America/New_York").await;
     let mut settings = json!({"burst_ms": 0, "llm": {"base_url": model.url(), "model": "fake-gpt", "api_key": "sk-test-key"}});
     for (k, v) in extra.as_object().unwrap() {

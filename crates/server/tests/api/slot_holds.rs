@@ -110,3 +110,42 @@ async fn another_service_frees_the_held_time_at_once() {
     assert_eq!(all[0].2, at(tomorrow(tz()), 11, 0));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_no_to_the_model_frees_its_held_time_at_once() {
+    let app = spawn_app().await;
+    let model = switchboard_test_support::openai::FakeOpenAi::spawn()
+        .await
+        .unwrap();
+    let (a, haircut) = crate::agent::model_salon(&app, &model, json!({})).await;
+    let key = &a.owner_key;
+    let fake = twilio::spawn().await.unwrap();
+    let mut first = Sms::open(&app, key, &fake, "+14155550123").await;
+    let day = tomorrow(tz());
+    let book_next = || {
+        app.post(
+            "/api/v1/appointments",
+            key,
+            json!({"service_id": haircut, "start": at(day, 11, 0), "customer_phone": "+14155550124"}),
+        )
+    };
+
+    model.push_tool_call(
+        "hold_slot",
+        json!({"service_id": haircut, "start": format!("{day}T11:00")}),
+    );
+    model.push_content("A haircut tomorrow at 11:00. Shall I book it?");
+    has(
+        &first.say("haircut tomorrow at 11").await,
+        &["Shall I book it?"],
+    );
+    assert_eq!(
+        book_next().await.status(),
+        409,
+        "held for the first customer"
+    );
+    model.push_content("OK, I haven't booked anything.");
+    has(&first.say("no").await, &["haven't booked"]);
+    assert_eq!(book_next().await.status(), 201, "free for the next at once");
+    app.stop().await;
+}
