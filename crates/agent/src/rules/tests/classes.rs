@@ -120,3 +120,20 @@ async fn cancel_names_the_appointment_meant_and_asks_which_when_ambiguous() {
     assert_eq!(c.cal.appointments().len(), 2);
     assert_eq!(c.cal.writes(), ["cancel"]);
 }
+
+#[tokio::test]
+async fn a_booking_for_two_people_books_both_one_after_the_other() {
+    let mut c = team();
+    let r = c.say("haircut for me and my son tomorrow at 11").await;
+    has(&r, &["one appointment at a time", "Haircut with"]);
+    let r = c.say("yes").await;
+    has(&r, &["You're booked for Haircut", "Free times for Haircut"]);
+    c.say("11am").await;
+    c.say("yes").await;
+    let booked = c.cal.appointments();
+    assert_eq!(booked.len(), 2, "the second person was not dropped");
+    assert_ne!(
+        booked[0].staff_id, booked[1].staff_id,
+        "both at 11, side by side"
+    );
+}
