@@ -115,33 +115,49 @@ pub fn payment_page_url(public_base: &str, business: &Business) -> String {
 
 /// The payment-link message in `lang`.
 pub fn payment_link_text(lang: Language, business: &Business, link: &str) -> String {
-    match lang {
-        Language::En => format!(
-            "Your balance with {} is too low for a reply. Top up here: {link}",
-            business.name
-        ),
-        Language::Ru => format!(
-            "Недостаточно средств на балансе в {} для ответа. Пополните баланс: {link}",
-            business.name
-        ),
-        Language::He => format!(
-            "היתרה שלך ב-{} נמוכה מדי כדי לקבל תשובה. לטעינת יתרה: {link}",
-            business.name
-        ),
-    }
+    let args = switchboard_i18n::args([
+        ("business", business.name.as_str().into()),
+        ("link", link.into()),
+    ]);
+    switchboard_i18n::text(lang, "payment-link", Some(&args))
 }
 
 /// The receipt sent after a top-up is credited.
 pub fn receipt_text(lang: Language, credited: Money, balance: Money) -> String {
-    match lang {
-        Language::En => {
-            format!("Payment received: {credited} added. Your balance is {balance}. Thank you!")
-        }
-        Language::Ru => {
-            format!("Оплата получена: зачислено {credited}. Ваш баланс: {balance}. Спасибо!")
-        }
-        Language::He => format!("התשלום התקבל: נוספו {credited}. היתרה שלך: {balance}. תודה!"),
+    use switchboard_i18n::format::money_of;
+    let args = switchboard_i18n::args([
+        ("credited", money_of(credited, lang).into()),
+        ("balance", money_of(balance, lang).into()),
+    ]);
+    switchboard_i18n::text(lang, "receipt", Some(&args))
+}
+
+/// The words of the public pay page, in one language.
+pub struct PayPageTexts {
+    pub title: String,
+    pub intro: String,
+    pub phone: String,
+    pub submit: String,
+}
+
+pub fn pay_page_texts(lang: Language, business: &str) -> PayPageTexts {
+    let t = |id: &str| switchboard_i18n::text(lang, id, None);
+    let args = switchboard_i18n::args([("business", business.into())]);
+    PayPageTexts {
+        title: switchboard_i18n::text(lang, "pay-page-title", Some(&args)),
+        intro: t("pay-page-intro"),
+        phone: t("pay-page-phone"),
+        submit: t("pay-page-submit"),
     }
+}
+
+/// The line item of a top-up on the provider's payment page.
+pub fn topup_product_text(lang: Language, business: &Business, price: Money) -> String {
+    let args = switchboard_i18n::args([
+        ("business", business.name.as_str().into()),
+        ("price", switchboard_i18n::format::money_of(price, lang).into()),
+    ]);
+    switchboard_i18n::text(lang, "topup-product", Some(&args))
 }
 
 /// The language to write to a customer in: theirs when known, else the business's.

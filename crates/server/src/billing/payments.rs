@@ -19,6 +19,7 @@ use switchboard_store::{
 
 use super::{
     BillingTariff, PaymentProvider, customer_language, load_tariff, publish_balance, receipt_text,
+    topup_product_text,
     wallet,
 };
 use crate::{app::AppState, error::ApiError};
@@ -154,7 +155,8 @@ pub async fn create_topup(
             credit_currency: credit_currency.code(),
         })
         .await?;
-    let name = format!("{} balance top-up {price}", business.name);
+    let lang = customer_language(&tenant, business, customer_id).await;
+    let name = topup_product_text(lang, business, price);
     let base = state.config.public_base();
     let (reference, url) = match provider {
         PaymentProvider::Stripe => {
