@@ -257,7 +257,7 @@ mod tests {
             "Tuesday, 2026-05-12 14:03",
             "Answer in Hebrew",
             "תספורת",
-            "₪150.00",
+            "150.00 ₪",
             &service.id.to_string(),
             &appt.id.to_string(),
             "Thursday, 2026-05-14 15:00",
