@@ -17,6 +17,9 @@ const WEEK: [Weekday; 7] = [
     Weekday::Sun,
 ];
 
+/// Opening and closing time of one day.
+type Span = (TimeOfDay, TimeOfDay);
+
 fn index(day: Weekday) -> usize {
     usize::try_from(day.num_days_from_monday()).unwrap_or(0)
 }
@@ -25,13 +28,13 @@ fn index(day: Weekday) -> usize {
 /// working that day; `None` when nobody works. All closed means the hours are unknown.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpeningHours {
-    days: [Option<(TimeOfDay, TimeOfDay)>; 7],
+    days: [Option<Span>; 7],
 }
 
 impl OpeningHours {
     /// The business's hours from its staff's weekly hours.
     pub fn from_staff<'a>(hours: impl IntoIterator<Item = &'a WeeklyHours>) -> Self {
-        let mut days: [Option<(TimeOfDay, TimeOfDay)>; 7] = [None; 7];
+        let mut days: [Option<Span>; 7] = [None; 7];
         for week in hours {
             for (i, day) in WEEK.iter().enumerate() {
                 for interval in week.day(*day) {
@@ -53,7 +56,7 @@ impl OpeningHours {
         self.days.iter().any(Option::is_some)
     }
 
-    pub fn span(&self, day: Weekday) -> Option<(TimeOfDay, TimeOfDay)> {
+    pub fn span(&self, day: Weekday) -> Option<Span> {
         self.days.get(index(day)).copied().flatten()
     }
 
@@ -105,7 +108,7 @@ impl OpeningHours {
         let order: Vec<Weekday> = (first..first + 7)
             .filter_map(|i| WEEK.get(i % 7).copied())
             .collect();
-        let mut runs: Vec<(Weekday, Weekday, Option<(TimeOfDay, TimeOfDay)>)> = Vec::new();
+        let mut runs: Vec<(Weekday, Weekday, Option<Span>)> = Vec::new();
         for day in order {
             let span = self.span(day);
             match runs.last_mut() {
@@ -179,7 +182,8 @@ mod tests {
     #[test]
     fn a_monday_to_saturday_week_starts_on_monday() {
         use Weekday::*;
-        let week = OpeningHours::from_staff([&hours(&[Mon, Tue, Wed, Thu, Fri, Sat], "10:00", "19:00")]);
+        let week =
+            OpeningHours::from_staff([&hours(&[Mon, Tue, Wed, Thu, Fri, Sat], "10:00", "19:00")]);
         assert_eq!(week.first_day(), Mon);
         assert_eq!(
             week.describe(Language::En).unwrap(),

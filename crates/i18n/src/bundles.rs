@@ -50,7 +50,10 @@ fn load(lang: Language) -> Loaded {
         let resource = match FluentResource::try_new(source.to_string()) {
             Ok(r) => r,
             Err((r, errs)) => {
-                errors.extend(errs.iter().map(|e| format!("{}/{file}: {e:?}", lang.code())));
+                errors.extend(
+                    errs.iter()
+                        .map(|e| format!("{}/{file}: {e:?}", lang.code())),
+                );
                 r
             }
         };
@@ -107,7 +110,9 @@ fn format(lang: Language, id: &str, args: Option<&Args>) -> Option<(String, Stri
     let bundle = &loaded(lang).bundle;
     let pattern = bundle.get_message(id)?.value()?;
     let mut errors = Vec::new();
-    let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+    let text = bundle
+        .format_pattern(pattern, args, &mut errors)
+        .into_owned();
     let problems = errors
         .iter()
         .map(|e| e.to_string())
@@ -121,7 +126,11 @@ fn format(lang: Language, id: &str, args: Option<&Args>) -> Option<(String, Stri
 /// gets an answer (the tests make sure neither happens).
 pub fn text(lang: Language, id: &str, args: Option<&Args>) -> String {
     let found = format(lang, id, args).or_else(|| {
-        tracing::error!(lang = lang.code(), id, "message missing; answering in English");
+        tracing::error!(
+            lang = lang.code(),
+            id,
+            "message missing; answering in English"
+        );
         format(Language::En, id, args)
     });
     match found {
@@ -206,7 +215,10 @@ mod tests {
             try_text(Language::Ru, "no-such-message", None),
             Err(I18nError::Missing { .. })
         ));
-        assert_eq!(text(Language::He, "no-such-message", None), "no-such-message");
+        assert_eq!(
+            text(Language::He, "no-such-message", None),
+            "no-such-message"
+        );
     }
 
     #[test]
@@ -219,9 +231,15 @@ mod tests {
 
     #[test]
     fn no_bidi_isolation_marks_around_arguments() {
-        let a = args([("business", "Salon".into()), ("link", "https://x.test/pay".into())]);
+        let a = args([
+            ("business", "Salon".into()),
+            ("link", "https://x.test/pay".into()),
+        ]);
         let out = text(Language::He, "payment-link", Some(&a));
         assert!(out.contains("Salon"), "{out}");
-        assert!(!out.contains('\u{2068}') && !out.contains('\u{2069}'), "{out:?}");
+        assert!(
+            !out.contains('\u{2068}') && !out.contains('\u{2069}'),
+            "{out:?}"
+        );
     }
 }

@@ -153,7 +153,11 @@ pub fn day_and_time(date_: NaiveDate, at: NaiveTime, today: NaiveDate, lang: Lan
 
 /// "45 min", "45 мин", "45 דק׳".
 pub fn duration(minutes: u32, lang: Language) -> String {
-    text(lang, "duration-minutes", Some(&args([("count", minutes.into())])))
+    text(
+        lang,
+        "duration-minutes",
+        Some(&args([("count", minutes.into())])),
+    )
 }
 
 /// Digits after the decimal point of an ISO 4217 currency.
@@ -284,6 +288,9 @@ mod tests {
         assert_eq!(money(150, "TOKENS", Language::En), "150 tokens");
         assert_eq!(money(1, "TOKENS", Language::En), "1 token");
         assert_eq!(money(3, "TOKENS", Language::Ru), "3 токена");
-        assert_eq!(money(i64::MIN, "USD", Language::En), "-$92,233,720,368,547,758.08");
+        assert_eq!(
+            money(i64::MIN, "USD", Language::En),
+            "-$92,233,720,368,547,758.08"
+        );
     }
 }

@@ -4,10 +4,13 @@
 //! gets its own weekday names, date order, clock style and digit grouping.
 #![forbid(unsafe_code)]
 
+pub mod billing;
 mod bundles;
 pub mod format;
 
-pub use bundles::{Args, I18nError, args, load_errors, message_ids, message_ids_in, text, try_text};
+pub use bundles::{
+    Args, I18nError, args, load_errors, message_ids, message_ids_in, text, try_text,
+};
 pub use fluent_bundle::{FluentArgs, FluentValue};
 
 /// The languages with a full set of resources, for tests and checks that walk all of them.

@@ -21,8 +21,7 @@ use switchboard_agent::{
 };
 use switchboard_crm::{BuiltinCalendar, CrmAdapter};
 use switchboard_domain::{
-    BusinessId, ConversationId, CustomerId, Language, MessageId,
-    message::OutboundContent,
+    BusinessId, ConversationId, CustomerId, Language, MessageId, message::OutboundContent,
     time::now_ms,
 };
 use switchboard_store::{

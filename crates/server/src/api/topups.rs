@@ -117,7 +117,7 @@ pub async fn pay_page(
 ) -> ApiResult<Response> {
     let business = paying_business(&state, id).await?;
     let tariff = billing::load_tariff(&state.store.tenant(business.id)).await?;
-    let page = billing::pay_page_texts(business.default_language, &business.name);
+    let page = switchboard_i18n::billing::pay_page(business.default_language, &business.name);
     let name = escape(&business.name);
     let options: String = tariff
         .topup_amounts

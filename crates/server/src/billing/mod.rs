@@ -115,49 +115,12 @@ pub fn payment_page_url(public_base: &str, business: &Business) -> String {
 
 /// The payment-link message in `lang`.
 pub fn payment_link_text(lang: Language, business: &Business, link: &str) -> String {
-    let args = switchboard_i18n::args([
-        ("business", business.name.as_str().into()),
-        ("link", link.into()),
-    ]);
-    switchboard_i18n::text(lang, "payment-link", Some(&args))
+    switchboard_i18n::billing::payment_link(lang, &business.name, link)
 }
 
 /// The receipt sent after a top-up is credited.
 pub fn receipt_text(lang: Language, credited: Money, balance: Money) -> String {
-    use switchboard_i18n::format::money_of;
-    let args = switchboard_i18n::args([
-        ("credited", money_of(credited, lang).into()),
-        ("balance", money_of(balance, lang).into()),
-    ]);
-    switchboard_i18n::text(lang, "receipt", Some(&args))
-}
-
-/// The words of the public pay page, in one language.
-pub struct PayPageTexts {
-    pub title: String,
-    pub intro: String,
-    pub phone: String,
-    pub submit: String,
-}
-
-pub fn pay_page_texts(lang: Language, business: &str) -> PayPageTexts {
-    let t = |id: &str| switchboard_i18n::text(lang, id, None);
-    let args = switchboard_i18n::args([("business", business.into())]);
-    PayPageTexts {
-        title: switchboard_i18n::text(lang, "pay-page-title", Some(&args)),
-        intro: t("pay-page-intro"),
-        phone: t("pay-page-phone"),
-        submit: t("pay-page-submit"),
-    }
-}
-
-/// The line item of a top-up on the provider's payment page.
-pub fn topup_product_text(lang: Language, business: &Business, price: Money) -> String {
-    let args = switchboard_i18n::args([
-        ("business", business.name.as_str().into()),
-        ("price", switchboard_i18n::format::money_of(price, lang).into()),
-    ]);
-    switchboard_i18n::text(lang, "topup-product", Some(&args))
+    switchboard_i18n::billing::receipt(lang, credited, balance)
 }
 
 /// The language to write to a customer in: theirs when known, else the business's.

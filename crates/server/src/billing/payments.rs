@@ -19,7 +19,6 @@ use switchboard_store::{
 
 use super::{
     BillingTariff, PaymentProvider, customer_language, load_tariff, publish_balance, receipt_text,
-    topup_product_text,
     wallet,
 };
 use crate::{app::AppState, error::ApiError};
@@ -156,7 +155,7 @@ pub async fn create_topup(
         })
         .await?;
     let lang = customer_language(&tenant, business, customer_id).await;
-    let name = topup_product_text(lang, business, price);
+    let name = switchboard_i18n::billing::topup_product(lang, &business.name, price);
     let base = state.config.public_base();
     let (reference, url) = match provider {
         PaymentProvider::Stripe => {

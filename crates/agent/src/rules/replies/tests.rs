@@ -11,9 +11,15 @@ fn samples() -> Vec<Say> {
     let s = |x: &str| x.to_string();
     let slots = vec![s("10:00"), s("11:00")];
     vec![
-        Say::Greeting { business: s("Salon") },
-        Say::Services { items: slots.clone() },
-        Say::AskService { items: slots.clone() },
+        Say::Greeting {
+            business: s("Salon"),
+        },
+        Say::Services {
+            items: slots.clone(),
+        },
+        Say::AskService {
+            items: slots.clone(),
+        },
         Say::OfferSlots {
             service: s("Haircut"),
             day: None,
@@ -36,8 +42,12 @@ fn samples() -> Vec<Say> {
             day: s("Saturday, May 16"),
             slots: slots.clone(),
         },
-        Say::NothingFree { service: s("Haircut") },
-        Say::JustTaken { slots: slots.clone() },
+        Say::NothingFree {
+            service: s("Haircut"),
+        },
+        Say::JustTaken {
+            slots: slots.clone(),
+        },
         Say::ConfirmBooking {
             service: s("Haircut"),
             when: s("tomorrow at 3:00 PM"),
@@ -90,7 +100,9 @@ fn samples() -> Vec<Say> {
             items: slots.clone(),
         },
         Say::NoAppointments,
-        Say::MyAppointments { items: slots.clone() },
+        Say::MyAppointments {
+            items: slots.clone(),
+        },
         Say::NotBooked,
         Say::Unchanged,
         Say::AskOtherTime,
@@ -137,7 +149,11 @@ fn every_agent_message_is_used_by_some_reply() {
     for lang in LANGUAGES {
         let defined: BTreeSet<&str> = message_ids_in(lang, "agent.ftl").into_iter().collect();
         let unused: Vec<_> = defined.difference(&used).collect();
-        assert!(unused.is_empty(), "{}: no reply uses {unused:?}", lang.code());
+        assert!(
+            unused.is_empty(),
+            "{}: no reply uses {unused:?}",
+            lang.code()
+        );
         let missing: Vec<_> = used.difference(&defined).collect();
         assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
     }
@@ -162,8 +178,14 @@ fn a_date_takes_a_preposition_and_today_does_not() {
         day: day.into(),
         slots: vec!["10:00".into()],
     };
-    assert!(render(Language::He, &closed("יום שבת, 16 במאי")).starts_with("מצטערים, אנחנו סגורים ביום שבת, 16 במאי."));
-    assert!(render(Language::He, &closed("מחר בשעה 20:00")).starts_with("מצטערים, אנחנו סגורים מחר בשעה 20:00."));
+    assert!(
+        render(Language::He, &closed("יום שבת, 16 במאי"))
+            .starts_with("מצטערים, אנחנו סגורים ביום שבת, 16 במאי.")
+    );
+    assert!(
+        render(Language::He, &closed("מחר בשעה 20:00"))
+            .starts_with("מצטערים, אנחנו סגורים מחר בשעה 20:00.")
+    );
 }
 
 #[test]
@@ -174,7 +196,9 @@ fn a_named_staff_member_is_in_the_confirmation_in_every_language() {
         price: "$45.00".into(),
         staff: Some("Anna".into()),
     };
-    assert!(render(Language::En, &say).starts_with("Haircut with Anna tomorrow at 3:00 PM, $45.00."));
+    assert!(
+        render(Language::En, &say).starts_with("Haircut with Anna tomorrow at 3:00 PM, $45.00.")
+    );
     assert!(render(Language::Ru, &say).contains("мастер Anna"));
     assert!(render(Language::He, &say).contains("אצל Anna"));
 }

@@ -16,10 +16,7 @@ async fn books_a_haircut_in_hebrew() {
     let r = c.say("הראשון").await;
     has(&r, &["תספורת, מחר בשעה 9:00, 120.00 ₪. לקבוע? (כן/לא)"]);
     assert!(c.cal.writes().is_empty());
-    has(
-        &c.say("כן").await,
-        &["נקבע לך תור: תספורת, מחר בשעה 9:00."],
-    );
+    has(&c.say("כן").await, &["נקבע לך תור: תספורת, מחר בשעה 9:00."]);
     assert_eq!(c.cal.writes(), ["create 2026-05-13 09:00"]);
     has(&c.say("תודה רבה").await, &["בשמחה"]);
 }
@@ -98,5 +95,8 @@ async fn cancels_and_reschedules_in_hebrew() {
 async fn sunday_morning_is_a_working_day() {
     let mut c = chat();
     let r = c.say("מניקור ביום ראשון בבוקר").await;
-    has(&r, &["שעות פנויות ליום ראשון, 17 במאי (מניקור):", "1) 9:00"]);
+    has(
+        &r,
+        &["שעות פנויות ליום ראשון, 17 במאי (מניקור):", "1) 9:00"],
+    );
 }

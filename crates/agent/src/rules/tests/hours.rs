@@ -82,7 +82,13 @@ async fn english_after_hours_says_closed_then() {
 async fn english_closed_day_without_a_time_says_closed_that_day() {
     let mut c = sun_to_thu(Language::En, chrono_tz::America::New_York, "USD");
     let r = c.say("can I get a haircut on friday?").await;
-    has(&r, &["Sorry, we're closed on Friday, May 15.", "Sunday, May 17, 9:00 AM"]);
+    has(
+        &r,
+        &[
+            "Sorry, we're closed on Friday, May 15.",
+            "Sunday, May 17, 9:00 AM",
+        ],
+    );
     assert_nothing_written(&c);
 }
 
@@ -98,7 +104,10 @@ async fn russian_closed_day_and_after_hours_say_closed() {
     let r = c.say("стрижка завтра в 20:00").await;
     has(
         &r,
-        &["К сожалению, в это время мы не работаем (завтра в 20:00).", "17:00"],
+        &[
+            "К сожалению, в это время мы не работаем (завтра в 20:00).",
+            "17:00",
+        ],
     );
     assert_nothing_written(&c);
 }
