@@ -6,6 +6,7 @@ mod billing;
 mod calendar;
 mod errors;
 mod helpers;
+mod i18n;
 mod jobs;
 mod messaging;
 mod openapi;
