@@ -49,7 +49,7 @@ impl Turn<'_> {
             Some(self.off_script_answer(off, None))
         } else if msg.has(Intent::Hours) {
             Some(Say::Hours {
-                text: self.ctx.hours_text.clone(),
+                text: self.ctx.hours_for(self.lang),
             })
         } else if msg.has(Intent::Address) {
             Some(Say::Address {
@@ -114,7 +114,7 @@ impl Turn<'_> {
                     service: self.service_name(*service_id),
                     when: self.moment(slot.start_utc),
                     price: service
-                        .map(|s| format::money(s.price_minor, &s.currency))
+                        .map(|s| format::money(s.price_minor, &s.currency, self.lang))
                         .unwrap_or_default(),
                     staff: self.ctx.staff_name(slot.staff_id).map(str::to_string),
                 }

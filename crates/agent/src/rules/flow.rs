@@ -102,7 +102,7 @@ impl Turn<'_> {
         }
         if msg.has(Intent::Hours) && !msg.has(Intent::Book) {
             return Ok(self.info(Say::Hours {
-                text: self.ctx.hours_text.clone(),
+                text: self.ctx.hours_for(self.lang),
             }));
         }
         if msg.has(Intent::Address) {
@@ -236,7 +236,7 @@ impl Turn<'_> {
             "{} — {} — {}",
             s.name(self.lang),
             format::duration(s.duration_min, self.lang),
-            format::money(s.price_minor, &s.currency)
+            format::money(s.price_minor, &s.currency, self.lang)
         )
     }
 

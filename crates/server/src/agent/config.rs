@@ -65,7 +65,8 @@ pub struct AgentSettings {
     pub address: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
-    /// Opening hours as the customer should read them; derived from staff hours when empty.
+    /// Opening hours shown verbatim in every language; when empty, they are derived from the
+    /// staff's hours and written in the customer's language.
     #[serde(default)]
     pub hours_text: Option<String>,
     /// How many past messages the model sees.

@@ -154,7 +154,8 @@ pub async fn create_topup(
             credit_currency: credit_currency.code(),
         })
         .await?;
-    let name = format!("{} balance top-up {price}", business.name);
+    let lang = customer_language(&tenant, business, customer_id).await;
+    let name = switchboard_i18n::billing::topup_product(lang, &business.name, price);
     let base = state.config.public_base();
     let (reference, url) = match provider {
         PaymentProvider::Stripe => {

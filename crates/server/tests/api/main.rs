@@ -8,6 +8,7 @@ mod conversations;
 mod conversations_asks;
 mod errors;
 mod helpers;
+mod i18n;
 mod jobs;
 mod messaging;
 mod openapi;

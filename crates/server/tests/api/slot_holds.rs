@@ -26,7 +26,7 @@ async fn held_time_is_freed_by(step: &str, reply: &str) {
     );
     has(
         &next.say("haircut tomorrow at 11am").await,
-        &["tomorrow at 11:00 AM is not available"],
+        &["(tomorrow at 11:00 AM) is already taken"],
     );
     has(&first.say(step).await, &[reply]);
     has(
@@ -91,7 +91,7 @@ async fn another_service_frees_the_held_time_at_once() {
     );
     has(
         &next.say("haircut tomorrow at 11am").await,
-        &["is not available"],
+        &["is already taken"],
     );
     // A manicure the day after: the haircut's hold gives way to the manicure's.
     has(

@@ -32,7 +32,7 @@ struct Log {
 pub(crate) struct FakeCalendar {
     tz: Tz,
     now: DateTime<Utc>,
-    hours: WeeklyHours,
+    pub hours: WeeklyHours,
     staff: StaffId,
     /// Everyone who works, `staff` first; all work the same hours and do every service.
     team: Vec<StaffId>,

@@ -9,6 +9,7 @@ mod en;
 mod fake;
 mod flows;
 mod he;
+mod hours;
 mod parsing;
 mod ru;
 
