@@ -18,8 +18,9 @@ pub mod twilio;
 
 pub use error::{ParseError, SendError, VerifyError};
 pub use evolution::{EvolutionClient, EvolutionCredentials};
-pub use http::build_client;
+pub use http::{build_client, build_guarded_client};
 pub use meta::{MetaClient, MetaCredentials};
+pub use switchboard_netguard as netguard;
 pub use telegram::{TelegramClient, TelegramCredentials};
 pub use twilio::{TwilioClient, TwilioCredentials};
 

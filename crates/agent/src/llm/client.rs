@@ -49,10 +49,18 @@ impl LlmClient {
         if config.base_url.trim().is_empty() || config.model.trim().is_empty() {
             return Err(LlmError::Config("base URL and model are required".into()));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| LlmError::Config(e.to_string()))?;
+        let http = match &config.outbound {
+            Some(guarded) => {
+                guarded
+                    .check(&config.base_url)
+                    .map_err(|e| LlmError::Config(format!("base URL refused: {e}")))?;
+                guarded.client().clone()
+            }
+            None => reqwest::Client::builder()
+                .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+                .build()
+                .map_err(|e| LlmError::Config(e.to_string()))?,
+        };
         Ok(Self { http, config })
     }
 
@@ -161,6 +169,7 @@ impl LlmClient {
         let bytes = resp.bytes().await.unwrap_or_default();
         let message = error_message(&bytes);
         let code = status.as_u16();
+        tracing::warn!(status = code, detail = %message, "the model provider answered an error");
         let error = match code {
             429 => LlmError::RateLimited { retry_after },
             408 => LlmError::Timeout,
