@@ -53,13 +53,13 @@ fn reason(status: Option<u16>, message: &str) -> String {
     }
 }
 
-/// A provider's error code as we keep it: short and plain, or not at all (it is read from the
-/// answer's body and ends up in stored rows and API answers).
+/// A provider's error code as we keep it: the providers' codes are numbers (Twilio `21211`,
+/// Meta `131026`, Telegram `403`), so anything else read from an answer's body is dropped (it
+/// ends up in stored rows and API answers). Codes of our own pass.
 pub(crate) fn sanitize_code(code: Option<String>) -> Option<String> {
     code.filter(|c| {
-        (1..=24).contains(&c.len())
-            && c.chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'))
+        ((1..=10).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()))
+            || c == crate::evolution::NOT_ON_WHATSAPP
     })
 }
 
@@ -187,7 +187,7 @@ mod tests {
             Some("OAuthException")
         );
         assert_eq!(sanitize_code(Some("<html>secret".into())), None);
-        assert_eq!(sanitize_code(Some("x".repeat(25))), None);
+        assert_eq!(sanitize_code(Some("1".repeat(11))), None);
     }
 
     #[test]

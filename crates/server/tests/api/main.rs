@@ -9,5 +9,8 @@ mod helpers;
 mod jobs;
 mod messaging;
 mod openapi;
+mod outbound;
+mod outbox;
 mod process;
 mod tenancy;
+mod webhook_limits;
