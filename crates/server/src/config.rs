@@ -42,7 +42,8 @@ pub struct Config {
     /// How long a claimed job stays leased to its worker without a heartbeat; a job whose
     /// worker died is claimed again after this.
     pub job_lease_secs: u64,
-    /// Webhook requests per second accepted per channel (bursts of five seconds' worth).
+    /// Webhook requests that fail verification accepted per second per source IP and per
+    /// channel before 429 (bursts of five seconds' worth); verified webhooks are never limited.
     pub webhook_rate_per_sec: u32,
     /// Stripe API base URL (a fake server in tests).
     pub stripe_api_base: String,
