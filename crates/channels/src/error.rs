@@ -177,15 +177,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn provider_codes_are_kept_only_when_short_and_plain() {
+    fn provider_codes_are_kept_only_when_numeric_or_ours() {
         assert_eq!(
             sanitize_code(Some("21211".into())).as_deref(),
             Some("21211")
         );
         assert_eq!(
-            sanitize_code(Some("OAuthException".into())).as_deref(),
-            Some("OAuthException")
+            sanitize_code(Some(crate::evolution::NOT_ON_WHATSAPP.into())).as_deref(),
+            Some(crate::evolution::NOT_ON_WHATSAPP)
         );
+        assert_eq!(sanitize_code(Some("AKIAFAKESECRET".into())), None);
         assert_eq!(sanitize_code(Some("<html>secret".into())), None);
         assert_eq!(sanitize_code(Some("1".repeat(11))), None);
     }
