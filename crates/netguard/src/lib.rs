@@ -23,6 +23,9 @@ use url::{Host, Url};
 
 pub use resolve::{GuardedResolver, client_builder, redirect_policy};
 
+/// How long a check at configuration time waits for DNS.
+const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Why a URL may not be called.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Blocked {
@@ -154,7 +157,9 @@ impl OutboundPolicy {
         if self.host_allowed(name, Some(port)) {
             return Ok(());
         }
-        let Ok(addrs) = tokio::net::lookup_host((name, port)).await else {
+        // A resolver that hangs must not hang the request that configures the URL.
+        let lookup = tokio::time::timeout(LOOKUP_TIMEOUT, tokio::net::lookup_host((name, port)));
+        let Ok(Ok(addrs)) = lookup.await else {
             return Ok(());
         };
         for a in addrs {

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use switchboard_domain::{ChannelId, message::ChannelKind};
 use switchboard_server::messaging::creds::Credentials;
 use switchboard_store::messaging::NewChannel;
-use switchboard_test_support::{evolution, twilio};
+use switchboard_test_support::{evolution, openai::FakeOpenAi, twilio};
 
 use crate::{
     helpers::{TestApp, assert_error, spawn_app, spawn_app_with},
@@ -75,6 +75,46 @@ async fn a_private_model_base_url_is_refused() {
         )
         .await;
     assert_error(r, 422, "outbound_address_blocked").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_stored_private_model_is_never_called_and_the_rules_answer() {
+    // The operator allows the SMS provider's port, not the model's.
+    let fake = twilio::spawn().await.unwrap();
+    let model = FakeOpenAi::spawn().await.unwrap();
+    let sms_host = fake.url().trim_start_matches("http://").to_string();
+    let app = spawn_app_with(|c| c.outbound_allow = sms_host).await;
+    let a = app.seed_agent_business("Old Model Salon", "UTC").await;
+    let tenant = app.store.tenant(a.business_id.parse().unwrap());
+    // Saved while the operator allowed it; the allow-list has been tightened since.
+    tenant
+        .put_agent_config(
+            &json!({"burst_ms": 0, "llm": {"base_url": model.url(), "model": "fake-gpt"}}),
+            None,
+        )
+        .await
+        .unwrap();
+    let ch = twilio_channel(&app, &a.owner_key, "twilio_sms", &fake.url()).await;
+    let conv = inbound_conversation(&app, &a.owner_key, &ch, "SM8001").await;
+    app.state.worker.drain().await.unwrap();
+    assert!(model.requests().is_empty(), "the model was never called");
+    let turns = tenant.list_turns(conv.parse().unwrap()).await.unwrap();
+    assert_eq!(turns.len(), 1);
+    assert_eq!(turns[0].engine, "rules_fallback");
+    assert!(
+        turns[0]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("refused"),
+        "{:?}",
+        turns[0].error
+    );
+    assert!(
+        !turns[0].reply.is_empty(),
+        "the customer still got an answer"
+    );
     app.stop().await;
 }
 
