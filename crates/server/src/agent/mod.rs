@@ -57,7 +57,7 @@ pub struct ProcessTurn {
     pub secrets: SecretBox,
     /// For the payment-page link sent when a balance is too low.
     pub public_base: Arc<str>,
-    /// The guarded client model calls go through (the model's URL is the tenant's).
+    /// Model calls go through it: the model's URL is the tenant's.
     pub outbound: switchboard_channels::netguard::GuardedClient,
 }
 
@@ -134,16 +134,12 @@ impl JobHandler for ProcessTurn {
             business: &business,
             conv: &conv,
             settings: &settings,
-            llm: settings
-                .llm_config(
-                    sealed_key.as_deref(),
-                    &self.secrets,
-                    &business.id.to_string(),
-                )
-                .map(|mut c| {
-                    c.outbound = Some(self.outbound.clone());
-                    c
-                }),
+            llm: settings.llm_config(
+                sealed_key.as_deref(),
+                &self.secrets,
+                &business.id.to_string(),
+                &self.outbound,
+            ),
         };
         let result = turn.run(&pending).await;
         if result.is_err() && job.attempts >= job.max_attempts {
