@@ -276,3 +276,17 @@ async fn no_upstream_body_appears_in_any_api_answer() {
     assert!(!health.contains(SECRET), "{health}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_unreadable_allow_list_stops_start_up_naming_the_key() {
+    let db = switchboard_test_support::db::fresh().await;
+    let mut config = switchboard_server::Config::for_tests(&db.url);
+    config.outbound_allow = "10.0.0.0/8, 10.0.0.0/33".into();
+    let err = switchboard_server::AppState::new(config)
+        .await
+        .err()
+        .expect("start-up refused");
+    let text = err.to_string();
+    assert!(text.contains("SWITCHBOARD_OUTBOUND_ALLOW"), "{text}");
+    assert!(text.contains("10.0.0.0/33"), "{text}");
+}
