@@ -239,6 +239,17 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn an_address_the_guard_refuses_is_a_permanent_failure() {
+        let client = build_guarded_client(Arc::new(OutboundPolicy::default())).unwrap();
+        let err = execute(client.get("http://localhost:9/"), Duration::from_secs(5))
+            .await
+            .err()
+            .unwrap();
+        assert!(!err.is_retryable());
+        assert_eq!(err.code(), Some(codes::BLOCKED_ADDRESS));
+    }
+
     #[test]
     fn classification() {
         assert!(classify(&reply(429), perr(false)).is_retryable());

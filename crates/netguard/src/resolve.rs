@@ -56,8 +56,12 @@ pub fn redirect_policy(policy: Arc<OutboundPolicy>) -> reqwest::redirect::Policy
 
 /// A client builder with the guard's resolver and redirect policy. Callers still run
 /// [`OutboundPolicy::check_url`] on each URL, for IP literals, which skip the resolver.
+///
+/// System proxy variables (`HTTPS_PROXY`...) are ignored: through a proxy, the target's name
+/// would be resolved by the proxy, out of the guard's sight.
 pub fn client_builder(policy: Arc<OutboundPolicy>) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
+        .no_proxy()
         .dns_resolver(Arc::new(GuardedResolver::new(policy.clone())))
         .redirect(redirect_policy(policy))
 }

@@ -135,7 +135,6 @@ async fn server(redirect_to: String) -> u16 {
 
 fn client(policy: &str) -> reqwest::Client {
     client_builder(Arc::new(OutboundPolicy::parse(policy).unwrap()))
-        .no_proxy()
         .build()
         .unwrap()
 }

@@ -35,6 +35,10 @@ impl From<LlmError> for Failure {
 }
 
 fn from_reqwest(e: reqwest::Error) -> LlmError {
+    // Refused by the outbound guard: retrying cannot help until the operator allows it.
+    if let Some(blocked) = switchboard_netguard::Blocked::find(&e) {
+        return LlmError::Config(format!("base URL refused: {blocked}"));
+    }
     if e.is_timeout() {
         LlmError::Timeout
     } else if e.is_decode() {
