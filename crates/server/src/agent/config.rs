@@ -131,6 +131,7 @@ impl AgentSettings {
         sealed_key: Option<&str>,
         secrets: &SecretBox,
         business: &str,
+        outbound: &switchboard_channels::netguard::GuardedClient,
     ) -> Option<LlmConfig> {
         let llm = self.llm.as_ref()?;
         let mut config = LlmConfig::new(&llm.base_url, &llm.model);
@@ -148,6 +149,8 @@ impl AgentSettings {
             Duration::from_millis(u64::from(llm.timeout_ms.unwrap_or(15_000))).min(budget);
         config.deadline = budget;
         config.retry = RetryPolicy::default();
+        // The model's URL is the tenant's: it is called only through the guarded client.
+        config.outbound = Some(outbound.clone());
         Some(config)
     }
 }

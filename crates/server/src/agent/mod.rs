@@ -55,6 +55,8 @@ pub struct ProcessTurn {
     pub secrets: SecretBox,
     /// For the payment-page link sent when a balance is too low.
     pub public_base: Arc<str>,
+    /// Model calls go through it: the model's URL is the tenant's.
+    pub outbound: switchboard_channels::netguard::GuardedClient,
 }
 
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
@@ -134,6 +136,7 @@ impl JobHandler for ProcessTurn {
                 sealed_key.as_deref(),
                 &self.secrets,
                 &business.id.to_string(),
+                &self.outbound,
             ),
         };
         let result = turn.run(&pending).await;

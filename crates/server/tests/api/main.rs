@@ -10,5 +10,8 @@ mod i18n;
 mod jobs;
 mod messaging;
 mod openapi;
+mod outbound;
+mod outbox;
 mod process;
 mod tenancy;
+mod webhook_limits;
