@@ -4,7 +4,9 @@
 mod agent;
 mod billing;
 mod calendar;
+mod chat;
 mod errors;
+mod grid;
 mod helpers;
 mod jobs;
 mod messaging;

@@ -23,21 +23,25 @@ pub struct Service {
     pub buffer_after_min: u32,
     /// How far ahead of now the earliest bookable start is.
     pub lead_time_min: u32,
-    /// Distance between offered starts; 0 means the duration.
-    pub step_min: u32,
+    /// Distance between offered starts, counted from each opening time; `null` follows the
+    /// business's start-time grid (`slot_step_min`).
+    #[serde(default)]
+    pub step_min: Option<u32>,
     pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl Service {
-    pub fn rules(&self) -> SlotRules {
+    /// How the service occupies the calendar of a business whose start-time grid is
+    /// `grid_min` minutes.
+    pub fn rules(&self, grid_min: u32) -> SlotRules {
         SlotRules {
             duration_min: self.duration_min,
             buffer_before_min: self.buffer_before_min,
             buffer_after_min: self.buffer_after_min,
             lead_time_min: self.lead_time_min,
-            step_min: self.step_min,
+            step_min: self.step_min.unwrap_or(grid_min),
         }
     }
 }
@@ -72,7 +76,8 @@ impl TryFrom<ServiceDb> for Service {
             buffer_before_min: u32_of(r.buffer_before_min),
             buffer_after_min: u32_of(r.buffer_after_min),
             lead_time_min: u32_of(r.lead_time_min),
-            step_min: u32_of(r.step_min),
+            // 0 is how the column says "the business grid" (it cannot be NULL).
+            step_min: Some(u32_of(r.step_min)).filter(|m| *m > 0),
             active: r.active,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -125,7 +130,7 @@ impl TenantStore {
             .bind(i64::from(s.buffer_before_min))
             .bind(i64::from(s.buffer_after_min))
             .bind(i64::from(s.lead_time_min))
-            .bind(i64::from(s.step_min))
+            .bind(i64::from(s.step_min.unwrap_or(0)))
             .bind(s.active)
             .bind(now)
             .execute(p)

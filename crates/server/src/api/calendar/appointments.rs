@@ -85,10 +85,11 @@ pub struct AppointmentInput {
     pub idempotency_key: Option<String>,
 }
 
-/// Book an appointment. The time must be a free slot; `409 slot_taken` when someone else got
-/// it first.
+/// Book an appointment. The time must be a free slot: `422 off_grid` for a start between the
+/// service's start times, `422 outside_hours` when it does not fit the working hours, `409
+/// slot_taken` when someone else got it first.
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "calendar", request_body = AppointmentInput,
-    responses((status = 201, body = Appointment), (status = 409, body = ErrorBody, description = "`slot_taken`"), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Appointment), (status = 409, body = ErrorBody, description = "`slot_taken`"), (status = 422, body = ErrorBody, description = "`off_grid`, `outside_hours` or `validation_failed`")))]
 pub async fn create_appointment(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -134,7 +135,7 @@ pub async fn create_appointment(
             idempotency_key: body.idempotency_key.map(|k| format!("api:{k}")),
         })
         .await
-        .map_err(switchboard_store::StoreError::from)?;
+        .map_err(ApiError::from)?;
     tenant
         .audit(
             "appointment.create",
@@ -168,7 +169,7 @@ pub struct AppointmentAction {
 /// Cancel, move or close an appointment.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/actions", tag = "calendar", request_body = AppointmentAction,
     params(("id" = AppointmentId, Path, description = "Appointment id")),
-    responses((status = 200, body = Appointment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`slot_taken` or `invalid_state`"), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Appointment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`slot_taken` or `invalid_state`"), (status = 422, body = ErrorBody, description = "`off_grid`, `outside_hours` or `validation_failed`")))]
 pub async fn appointment_action(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -200,7 +201,7 @@ pub async fn appointment_action(
             .map_err(Into::into),
         other => return Err(ApiError::validation(format!("unknown action `{other}`"))),
     }
-    .map_err(switchboard_store::StoreError::from)?;
+    .map_err(ApiError::from)?;
     tenant
         .audit(
             format!("appointment.{}", body.action),

@@ -66,7 +66,7 @@ fn validate_service(s: &Service) -> ApiResult<()> {
         return Err(ApiError::validation("duration_min must be positive"));
     }
     check_minutes("duration_min", s.duration_min, 24 * 60, true)?;
-    check_minutes("step_min", s.step_min, 24 * 60, true)?;
+    check_minutes("step_min", s.step_min.unwrap_or(0), 24 * 60, true)?;
     check_minutes("buffer_before_min", s.buffer_before_min, 240, false)?;
     check_minutes("buffer_after_min", s.buffer_after_min, 240, false)?;
     check_minutes("lead_time_min", s.lead_time_min, 60 * 24 * 60, false)?;

@@ -48,7 +48,8 @@ pub struct ServiceInput {
     pub buffer_before_min: Option<u32>,
     pub buffer_after_min: Option<u32>,
     pub lead_time_min: Option<u32>,
-    /// Distance between offered start times (a multiple of 5; 0 = the duration).
+    /// Distance between offered start times, from each opening time (a multiple of 5); 0
+    /// follows the business's start-time grid (`slot_step_min`, 15 minutes by default).
     pub step_min: Option<u32>,
     pub active: Option<bool>,
 }
@@ -80,7 +81,7 @@ impl ServiceInput {
             s.lead_time_min = v;
         }
         if let Some(v) = self.step_min {
-            s.step_min = v;
+            s.step_min = Some(v).filter(|m| *m > 0);
         }
         if let Some(v) = self.active {
             s.active = v;
@@ -116,7 +117,7 @@ pub async fn create_service(
         buffer_before_min: 0,
         buffer_after_min: 0,
         lead_time_min: 0,
-        step_min: 0,
+        step_min: None,
         active: true,
         created_at: 0,
         updated_at: 0,

@@ -116,7 +116,7 @@ pub async fn slots(
             own_hold: None,
         })
         .await
-        .map_err(switchboard_store::StoreError::from)?;
+        .map_err(ApiError::from)?;
     let names: std::collections::HashMap<_, _> = tenant
         .store
         .list_staff(true)
@@ -161,7 +161,7 @@ pub struct HoldInput {
 
 /// Hold a free slot for a few minutes; pass its id as `hold_id` when booking.
 #[utoipa::path(post, path = "/api/v1/slot-holds", tag = "calendar", request_body = HoldInput,
-    responses((status = 201, body = SlotHold), (status = 409, body = ErrorBody, description = "`slot_taken`")))]
+    responses((status = 201, body = SlotHold), (status = 409, body = ErrorBody, description = "`slot_taken`"), (status = 422, body = ErrorBody, description = "`off_grid` or `outside_hours`")))]
 pub async fn create_hold(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -185,7 +185,7 @@ pub async fn create_hold(
             ttl_ms: i64::from(ttl) * 60_000,
         })
         .await
-        .map_err(switchboard_store::StoreError::from)?;
+        .map_err(ApiError::from)?;
     Ok((StatusCode::CREATED, AppJson(hold)))
 }
 
