@@ -42,12 +42,16 @@ use self::tools::ConversationTools;
 
 pub use process::ProcessTurn;
 
+/// How old the first message of a turn may be for the turn to still start over when more
+/// messages arrive while it runs; past it the customer gets the answer in hand.
+const MAX_MERGE_MS: i64 = 20_000;
+
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
 pub fn crm_for(store: &Store, business: &Business) -> Arc<dyn CrmAdapter> {
-    Arc::new(BuiltinCalendar::new(
-        store.tenant(business.id),
-        business_tz(business),
-    ))
+    Arc::new(
+        BuiltinCalendar::new(store.tenant(business.id), business_tz(business))
+            .with_grid(business.slot_step_min),
+    )
 }
 
 pub fn business_tz(business: &Business) -> Tz {
@@ -136,6 +140,12 @@ impl Turn<'_> {
             tool_calls: Vec::new(),
         };
         record.tool_calls = tools.take_calls();
+        if self.newer_messages_arrived(conversation, pending).await? {
+            // The customer wrote again while this turn was thinking: a reply now would answer
+            // a stale question. Run again over all of them; the turn's keys stay the same, so
+            // nothing it did is done twice.
+            return Err(JobError::Defer(Duration::ZERO));
+        }
         let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
         let reply = if answer.reply.trim().is_empty() {
             Vec::new()
@@ -150,7 +160,7 @@ impl Turn<'_> {
                 state: serde_json::to_value(&answer.state).map_err(JobError::fatal)?,
                 turn: record.clone(),
                 reply,
-                pause_bot: handover.is_some(),
+                handover: handover.clone(),
             })
             .await?;
         if !committed {
@@ -177,6 +187,21 @@ impl Turn<'_> {
             .await;
         tracing::info!(conversation = %self.conv.id, engine = %record.engine, tokens = record.total_tokens, tool_calls = record.tool_calls.len(), latency_ms = record.latency_ms, "agent turn");
         Ok(())
+    }
+
+    /// Whether customer messages the turn did not see are waiting, while the burst is young
+    /// enough that merging them beats answering twice.
+    async fn newer_messages_arrived(
+        &self,
+        conversation: ConversationId,
+        pending: &[MessageRow],
+    ) -> Result<bool, JobError> {
+        let first = pending.first().map_or(i64::MAX, |m| m.created_at);
+        if now_ms() - first > MAX_MERGE_MS {
+            return Ok(false);
+        }
+        let now_pending = self.tenant.unprocessed_inbound(conversation).await?;
+        Ok(now_pending.len() > pending.len())
     }
 
     async fn with_model(

@@ -163,7 +163,7 @@ async fn payment_required(
                 .into_iter()
                 .map(OutboundContent::text)
                 .collect(),
-            pause_bot: false,
+            handover: None,
         })
         .await?;
     tracing::info!(conversation = %conv.id, link_sent = !reply.is_empty(), "balance too low; agent not called");
@@ -171,7 +171,9 @@ async fn payment_required(
 }
 
 /// The agent is off for this message: store it as handled, and acknowledge it when the
-/// business asked for that (`settings.auto_ack`) and no human has taken over.
+/// business asked for that (`settings.auto_ack`) and no human has taken over. While a person
+/// has the conversation (the bot is paused) the message stays unanswered instead: a person's
+/// reply marks it answered, and resuming the bot gives it a turn.
 async fn passive(
     tenant: &TenantStore,
     business: &Business,
@@ -193,6 +195,8 @@ async fn passive(
                 .await?;
         }
     }
-    tenant.mark_processed(message).await?;
+    if !conv.bot_paused {
+        tenant.mark_processed(message).await?;
+    }
     Ok(())
 }
