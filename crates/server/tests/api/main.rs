@@ -13,5 +13,6 @@ mod jobs;
 mod latency;
 mod messaging;
 mod openapi;
+mod phones;
 mod process;
 mod tenancy;
