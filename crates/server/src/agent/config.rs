@@ -13,8 +13,10 @@ fn yes() -> bool {
 fn default_history() -> u32 {
     20
 }
+/// Long enough for a double-tapped send or a quick correction; messages typed while a turn
+/// runs are merged into it anyway, so a longer wait would only delay every first reply.
 fn default_burst_ms() -> u32 {
-    2000
+    500
 }
 fn default_hold_minutes() -> u32 {
     10
