@@ -18,8 +18,9 @@ pub mod twilio;
 
 pub use error::{ParseError, SendError, VerifyError};
 pub use evolution::{EvolutionClient, EvolutionCredentials};
-pub use http::build_client;
+pub use http::{build_client, build_guarded_client};
 pub use meta::{MetaClient, MetaCredentials};
+pub use switchboard_netguard as netguard;
 pub use telegram::{TelegramClient, TelegramCredentials};
 pub use twilio::{TwilioClient, TwilioCredentials};
 
@@ -60,10 +61,10 @@ pub struct SentMessage {
 /// None of the four providers deduplicates message creation by a client-supplied key
 /// (Twilio's `I-Twilio-Idempotency-Token` only exists on webhooks *it* sends us), so no key
 /// header is sent. The `idempotency_key` (the outbox row id) is recorded on the tracing span.
-/// Exactly-once is the outbox's job: send, then record the returned provider id in the same
-/// step that marks the row sent; never resend a row that has one. The one unavoidable gap is a
-/// timeout after the provider accepted the request: such errors say
-/// [`SendError::may_have_been_sent`], and the outbox should back off longer before retrying.
+/// At-most-once is the outbox's job: it marks the row before the call and records the outcome
+/// after it, and never calls again for a row whose outcome it does not know. Errors that may
+/// hide an acceptance (a timeout, a connection broken after the request went out) say
+/// [`SendError::may_have_been_sent`].
 #[derive(Clone, Debug)]
 pub enum Sender {
     Twilio(TwilioClient),
@@ -99,12 +100,13 @@ impl Sender {
     }
 }
 
-/// Parses a phone from provider or caller input. Provider addresses are ASCII; anything else
-/// is refused before it reaches `PhoneE164::parse`, which slices its input by byte offsets
-/// and must only ever see ASCII here (a fuzz test found multi-byte input panicking there).
+/// Reads a phone a provider reported or this service stored: a structural E.164 check only
+/// (see [`PhoneE164::from_provider`]), so a verified sender is never refused because the
+/// numbering-plan tables lag behind, and no webhook pays for a full libphonenumber parse.
+/// Provider addresses are ASCII; anything else is refused up front.
 pub(crate) fn parse_phone(s: &str) -> Result<PhoneE164, InvalidPhone> {
     if s.is_ascii() {
-        PhoneE164::parse(s)
+        PhoneE164::from_provider(s)
     } else {
         Err(InvalidPhone(s.chars().take(64).collect()))
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use switchboard_domain::{
     AppointmentId, ConversationId, CustomerId, HoldId, PhoneE164, ServiceId, StaffId,
-    calendar::{self, Slot, SlotQuery, StaffCalendar, free_slots},
+    calendar::{self, Slot, SlotQuery, StaffCalendar, StartProblem, check_start, free_slots},
     message::Identity,
     time::now_ms,
 };
@@ -36,11 +36,25 @@ fn check_time(t: DateTime<Utc>) -> CrmResult<()> {
 pub struct BuiltinCalendar {
     tenant: TenantStore,
     tz: Tz,
+    grid_min: u32,
 }
 
 impl BuiltinCalendar {
+    /// The calendar of `tenant` in `tz`, offering starts on the default grid.
     pub fn new(tenant: TenantStore, tz: Tz) -> Self {
-        Self { tenant, tz }
+        Self {
+            tenant,
+            tz,
+            grid_min: calendar::DEFAULT_GRID_MIN,
+        }
+    }
+
+    /// Starts on the business's own grid (`slot_step_min`) for services without a step.
+    pub fn with_grid(mut self, grid_min: u32) -> Self {
+        if grid_min > 0 {
+            self.grid_min = grid_min;
+        }
+        self
     }
 
     async fn active_service(&self, id: ServiceId) -> CrmResult<Service> {
@@ -54,11 +68,28 @@ impl BuiltinCalendar {
     }
 
     async fn search(&self, service: &Service, s: &SlotSearch, own: Own) -> CrmResult<Vec<Slot>> {
+        let Some((query, calendars, to)) = self.calendars(service, s, own).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(free_slots(&query, &calendars)
+            .into_iter()
+            .filter(|slot| slot.start_utc >= s.from && slot.start_utc < to)
+            .collect())
+    }
+
+    /// The slot query and the calendars of the staff who could take a booking in `s`, with the
+    /// end of the searched range; `None` when the range is empty or nobody provides it.
+    async fn calendars(
+        &self,
+        service: &Service,
+        s: &SlotSearch,
+        own: Own,
+    ) -> CrmResult<Option<(SlotQuery, Vec<StaffCalendar>, DateTime<Utc>)>> {
         check_time(s.from)?;
         check_time(s.to)?;
         let to = s.to.min(s.from + Duration::days(MAX_SEARCH_DAYS));
         if to <= s.from {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let staff: Vec<Staff> = self
             .tenant
@@ -69,7 +100,7 @@ impl BuiltinCalendar {
             .filter(|m| s.staff_id.is_none_or(|want| want == m.id))
             .collect();
         if staff.is_empty() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         // Local days can start up to 14 hours away from UTC midnight; a day of margin covers it.
         let margin = Duration::days(1);
@@ -99,15 +130,13 @@ impl BuiltinCalendar {
             last_day: (to - Duration::milliseconds(1))
                 .with_timezone(&self.tz)
                 .date_naive(),
-            rules: service.rules(),
+            rules: service.rules(self.grid_min),
         };
-        Ok(free_slots(&query, &calendars)
-            .into_iter()
-            .filter(|slot| slot.start_utc >= s.from && slot.start_utc < to)
-            .collect())
+        Ok(Some((query, calendars, to)))
     }
 
-    /// The free slot starting exactly at `start` (with `staff`, or the first free staff member).
+    /// The free slot starting exactly at `start` (with `staff`, or the first free staff member);
+    /// otherwise why not: off the grid, outside the hours, or taken.
     async fn exact_slot(
         &self,
         service: &Service,
@@ -124,11 +153,20 @@ impl BuiltinCalendar {
             own_conversation: own.conversation,
             own_hold: own.hold,
         };
-        self.search(service, &search, own)
-            .await?
-            .into_iter()
-            .find(|slot| slot.start_utc == start)
-            .ok_or(CrmError::SlotTaken)
+        let Some((query, calendars, _)) = self.calendars(service, &search, own).await? else {
+            return Err(CrmError::SlotTaken);
+        };
+        let local = start.with_timezone(&self.tz).format("%H:%M");
+        check_start(&query, &calendars, start).map_err(|why| match why {
+            StartProblem::Taken => CrmError::SlotTaken,
+            StartProblem::OffGrid => CrmError::OffGrid(format!(
+                "{local} is not a start time of this service: starts are every {} minutes from opening; ask /api/v1/slots for free times",
+                query.rules.step_min
+            )),
+            StartProblem::OutsideHours => CrmError::OutsideHours(format!(
+                "an appointment at {local} does not fit the working hours"
+            )),
+        })
     }
 }
 

@@ -23,9 +23,15 @@ pub use switchboard_store::calendar::{Appointment, Service, SlotHold, Staff};
 pub enum CrmError {
     #[error("not found")]
     NotFound,
-    /// The time is booked or held by someone else (or outside working hours).
+    /// The time is booked or held by someone else, or too soon.
     #[error("that time is not free")]
     SlotTaken,
+    /// The start is inside working hours but not on the service's start-time grid.
+    #[error("{0}")]
+    OffGrid(String),
+    /// The appointment would not fit the working hours of anyone who provides the service.
+    #[error("{0}")]
+    OutsideHours(String),
     /// The request does not fit (a cancelled appointment cannot be moved, an inactive service...).
     #[error("{0}")]
     Invalid(String),
@@ -49,7 +55,9 @@ impl From<CrmError> for StoreError {
         match e {
             CrmError::NotFound => StoreError::NotFound,
             CrmError::SlotTaken => StoreError::SlotTaken,
-            CrmError::Invalid(why) => StoreError::Invalid(why),
+            CrmError::Invalid(why) | CrmError::OffGrid(why) | CrmError::OutsideHours(why) => {
+                StoreError::Invalid(why)
+            }
             CrmError::Backend(why) => StoreError::Corrupt(why),
         }
     }

@@ -202,7 +202,7 @@ async fn seed_salon(
         buffer_before_min: 0,
         buffer_after_min: 10,
         lead_time_min: 60,
-        step_min: 30,
+        step_min: Some(30),
         active: true,
         created_at: 0,
         updated_at: 0,

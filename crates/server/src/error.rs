@@ -120,6 +120,18 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<switchboard_crm::CrmError> for ApiError {
+    fn from(e: switchboard_crm::CrmError) -> Self {
+        use switchboard_crm::CrmError;
+        match e {
+            // Not a race: the request can never succeed as sent, so a 422 with its own code.
+            CrmError::OffGrid(why) => ApiError::Unprocessable("off_grid", why),
+            CrmError::OutsideHours(why) => ApiError::Unprocessable("outside_hours", why),
+            other => StoreError::from(other).into(),
+        }
+    }
+}
+
 /// Builds an error response outside a handler (middleware, fallbacks).
 pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     let body = ErrorBody {
@@ -198,6 +210,21 @@ mod tests {
                 "rate_limited",
             ),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
+            (
+                switchboard_crm::CrmError::OffGrid("x".into()).into(),
+                422,
+                "off_grid",
+            ),
+            (
+                switchboard_crm::CrmError::OutsideHours("x".into()).into(),
+                422,
+                "outside_hours",
+            ),
+            (
+                switchboard_crm::CrmError::SlotTaken.into(),
+                409,
+                "slot_taken",
+            ),
             (
                 ApiError::Internal(anyhow::anyhow!("boom")),
                 500,

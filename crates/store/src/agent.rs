@@ -89,8 +89,8 @@ pub struct TurnCommit<'a> {
     pub state: serde_json::Value,
     pub turn: TurnRecord,
     pub reply: Vec<OutboundContent>,
-    /// The agent handed over: pause the bot for this conversation.
-    pub pause_bot: bool,
+    /// The agent handed over, and why: pause the bot and open a handover for staff.
+    pub handover: Option<String>,
 }
 
 impl TenantStore {
@@ -231,12 +231,16 @@ impl TenantStore {
                 .map(|r| r.rows_affected()))?;
         }
         on_tx!(&mut tx, c => sqlx::query(
-            "UPDATE conversations SET state = $3, bot_paused = (bot_paused OR $4), updated_at = $5 WHERE id = $1 AND business_id = $2")
+            "UPDATE conversations SET state = $3, bot_paused = (bot_paused OR $4), updated_at = $5, \
+             handover_at = CASE WHEN $4 THEN $5 ELSE handover_at END, \
+             handover_reason = CASE WHEN $4 THEN $6 ELSE handover_reason END \
+             WHERE id = $1 AND business_id = $2")
             .bind(&t.conversation.id)
             .bind(self.business_id.to_string())
             .bind(serde_json::to_string(&t.state)?)
-            .bind(t.pause_bot)
+            .bind(t.handover.is_some())
             .bind(now)
+            .bind(t.handover.as_deref().map(|r| r.chars().take(500).collect::<String>()))
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;

@@ -33,6 +33,9 @@ pub struct Business {
     pub slug: String,
     pub time_zone: String,
     pub default_language: Language,
+    /// The start-time grid of the calendar in minutes: a service without its own `step_min`
+    /// can start at any free multiple of this after an opening time (default 15).
+    pub slot_step_min: u32,
     /// Every known feature with its effective state.
     pub features: BTreeMap<String, bool>,
     /// Free-form settings of later features (agent, billing, auto-acknowledgement...).
@@ -55,6 +58,7 @@ struct Row {
     slug: String,
     time_zone: String,
     default_language: String,
+    slot_step_min: i64,
     features: String,
     settings: String,
     created_at: i64,
@@ -83,6 +87,10 @@ impl TryFrom<Row> for Business {
             slug: r.slug,
             time_zone: r.time_zone,
             default_language: Language::parse(&r.default_language).unwrap_or_default(),
+            slot_step_min: u32::try_from(r.slot_step_min)
+                .ok()
+                .filter(|m| *m > 0)
+                .unwrap_or(switchboard_domain::calendar::DEFAULT_GRID_MIN),
             features: effective_features(&stored),
             settings: serde_json::from_str(&r.settings)?,
             created_at: r.created_at,
@@ -105,14 +113,14 @@ pub struct BusinessUpdate {
     pub name: Option<String>,
     pub time_zone: Option<String>,
     pub default_language: Option<Language>,
+    pub slot_step_min: Option<u32>,
     /// Flags to set; others keep their value.
     pub features: BTreeMap<String, bool>,
     /// Top-level settings keys to replace.
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-const COLUMNS: &str =
-    "id, name, slug, time_zone, default_language, features, settings, created_at, updated_at";
+const COLUMNS: &str = "id, name, slug, time_zone, default_language, slot_step_min, features, settings, created_at, updated_at";
 
 impl Store {
     pub async fn create_business(&self, new: NewBusiness) -> StoreResult<Business> {
@@ -179,7 +187,7 @@ impl Store {
             obj.extend(new);
         }
         crate::on_tx!(&mut tx, c => sqlx::query(
-            "UPDATE businesses SET name = $2, time_zone = $3, default_language = $4, features = $5, settings = $6, updated_at = $7 WHERE id = $1")
+            "UPDATE businesses SET name = $2, time_zone = $3, default_language = $4, features = $5, settings = $6, updated_at = $7, slot_step_min = $8 WHERE id = $1")
             .bind(id.to_string())
             .bind(upd.name.unwrap_or(row.name))
             .bind(upd.time_zone.unwrap_or(row.time_zone))
@@ -187,6 +195,7 @@ impl Store {
             .bind(serde_json::to_string(&stored)?)
             .bind(serde_json::to_string(&settings)?)
             .bind(now_ms())
+            .bind(upd.slot_step_min.map_or(row.slot_step_min, i64::from))
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;

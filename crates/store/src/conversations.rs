@@ -8,7 +8,7 @@ use switchboard_domain::{
 use crate::{
     Store, StoreResult, TenantStore, Tx,
     jobs::NewJob,
-    messaging::{MESSAGE_COLUMNS, MessageRow},
+    messaging::{MESSAGE_COLUMNS, MessageRow, PROCESS_JOB},
     on_db, on_tx,
 };
 
@@ -26,11 +26,15 @@ pub struct ConversationRow {
     pub bot_paused: bool,
     pub last_inbound_at: Option<i64>,
     pub last_message_at: Option<i64>,
+    /// When the agent handed the conversation to a person; `null` when no handover is open.
+    pub handover_at: Option<i64>,
+    /// Why it handed over (the customer's words or the model's reason).
+    pub handover_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-const CONV_COLUMNS: &str = "id, customer_id, channel_id, status, assignee_id, bot_paused, last_inbound_at, last_message_at, created_at, updated_at";
+const CONV_COLUMNS: &str = "id, customer_id, channel_id, status, assignee_id, bot_paused, last_inbound_at, last_message_at, handover_at, handover_reason, created_at, updated_at";
 
 #[derive(Clone, Debug, Default)]
 pub struct ConversationFilter {
@@ -85,6 +89,64 @@ impl TenantStore {
             .fetch_all(p)
             .await)?,
         )
+    }
+
+    /// Conversations with an open handover, the longest waiting first.
+    pub async fn open_handovers(&self, limit: i64) -> StoreResult<Vec<ConversationRow>> {
+        let sql = format!(
+            "SELECT {CONV_COLUMNS} FROM conversations WHERE business_id = $1 AND handover_at IS NOT NULL \
+             ORDER BY handover_at, id LIMIT $2"
+        );
+        Ok(
+            on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.business_id.to_string())
+            .bind(limit)
+            .fetch_all(p)
+            .await)?,
+        )
+    }
+
+    /// Hands the conversation back to the bot: closes any open handover and, when customer
+    /// messages arrived during the pause and no person answered them, queues a turn for them
+    /// in the same transaction.
+    pub async fn resume_bot(&self, id: ConversationId) -> StoreResult<ConversationRow> {
+        let current = self.get_conversation(id).await?;
+        let now = now_ms();
+        let mut tx = self.store.begin().await?;
+        on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE conversations SET bot_paused = FALSE, handover_at = NULL, handover_reason = NULL, updated_at = $3 \
+             WHERE id = $1 AND business_id = $2")
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .bind(now)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        let waiting: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT id FROM messages WHERE conversation_id = $1 AND business_id = $2 AND direction = 'in' \
+             AND processed_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1")
+            .bind(id.to_string())
+            .bind(self.business_id.to_string())
+            .fetch_optional(&mut *c)
+            .await)?;
+        if current.bot_paused
+            && let Some(message_id) = waiting
+        {
+            self.store
+                .enqueue_tx(
+                    &mut tx,
+                    NewJob::new(
+                        PROCESS_JOB,
+                        serde_json::json!({"message_id": message_id, "conversation_id": id}),
+                    )
+                    .business(self.business_id)
+                    .queue_key(format!("conversation:{id}"))
+                    .idempotency_key(format!("resume:{message_id}:{now}")),
+                )
+                .await?;
+        }
+        tx.commit().await?;
+        self.get_conversation(id).await
     }
 
     pub async fn update_conversation(
@@ -186,6 +248,17 @@ impl TenantStore {
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
+        if human {
+            // A person's reply answers what the customer wrote before it: when the bot is
+            // resumed it must not answer those messages a second time.
+            on_tx!(&mut *tx, c => sqlx::query(
+                "UPDATE messages SET processed_at = $2 WHERE conversation_id = $1 AND direction = 'in' AND processed_at IS NULL")
+                .bind(&conversation.id)
+                .bind(now)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
         Ok(ids)
     }
 
@@ -229,40 +302,6 @@ impl TenantStore {
 }
 
 impl Store {
-    /// Records a provider's acceptance: its id and status. Only a queued message moves.
-    pub async fn mark_sent(&self, id: &str, provider_id: &str, status: &str) -> StoreResult<()> {
-        let now = now_ms();
-        on_db!(&self.db, w, p => sqlx::query(
-            "UPDATE messages SET provider_message_id = $2, status = CASE WHEN status = 'queued' THEN $3 ELSE status END, sent_at = COALESCE(sent_at, $4) WHERE id = $1")
-            .bind(id)
-            .bind(provider_id)
-            .bind(status)
-            .bind(now)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// Records a permanent send failure with the provider's code.
-    pub async fn mark_failed(
-        &self,
-        id: &str,
-        code: Option<&str>,
-        message: &str,
-    ) -> StoreResult<()> {
-        on_db!(&self.db, w, p => sqlx::query(
-            "UPDATE messages SET status = 'failed', error_code = $2, error_message = $3, failed_at = $4 WHERE id = $1")
-            .bind(id)
-            .bind(code)
-            .bind(message.chars().take(500).collect::<String>())
-            .bind(now_ms())
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
     /// Where to deliver a customer's messages on a channel: the identity value of `kind`.
     pub async fn customer_address(
         &self,

@@ -282,6 +282,17 @@ impl Worker {
             if let Err(e) = self.store.defer_job(job.id, &self.id, run_at).await {
                 tracing::error!(job = job.id, error = %e, "could not defer job");
             }
+            // A short deferral (waiting out a burst of customer messages) is on the reply's
+            // critical path: wake the poll loop when it is due instead of up to a poll
+            // interval later.
+            if *after < self.config.poll_interval * 4 {
+                let wake = self.wake.clone();
+                let after = *after;
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    wake.notify_one();
+                });
+            }
             return;
         }
         let (status, summary) = match &result {

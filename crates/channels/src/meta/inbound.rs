@@ -75,12 +75,16 @@ fn parse_message(
 ) -> Option<InboundMessage> {
     let id = m.get("id")?.as_str()?;
     let from_raw = m.get("from")?.as_str()?;
-    let phone = crate::parse_phone(from_raw).ok()?;
+    // The sender is verified by Meta: never drop the message because of its number's shape.
+    let from = crate::parse_phone(from_raw)
+        .map(Identity::Phone)
+        .ok()
+        .or_else(|| Identity::raw(from_raw))?;
     let kind = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
     let mut msg = InboundMessage {
         channel: ChannelKind::MetaWhatsapp,
         provider_message_id: id.to_string(),
-        from: Identity::Phone(phone),
+        from,
         to: to.map(str::to_string),
         profile_name: names.get(from_raw).map(|n| n.to_string()),
         text: None,

@@ -76,14 +76,19 @@ pub fn parse_message(params: &Params, now_ms: i64) -> Result<InboundMessage, Par
     } else {
         ChannelKind::TwilioSms
     };
-    let phone = crate::parse_phone(from_raw)
+    // Twilio has verified the sender: a number is kept as E.164 when it has that shape, and
+    // anything else (an alphanumeric sender, a short code) as a raw identity, never refused.
+    let from = crate::parse_phone(from_raw)
         .or_else(|e| params.get("WaId").ok_or(e).and_then(crate::parse_phone))
-        .map_err(|_| ParseError::new(PROVIDER, "From is not a phone number"))?;
+        .map(Identity::Phone)
+        .ok()
+        .or_else(|| Identity::raw(from_raw))
+        .ok_or_else(|| ParseError::new(PROVIDER, "From is not a sender"))?;
 
     Ok(InboundMessage {
         channel,
         provider_message_id: sid.to_string(),
-        from: Identity::Phone(phone),
+        from,
         to: params.get("To").map(str::to_string),
         profile_name: params.get("ProfileName").map(str::to_string),
         text: params.get("Body").map(str::to_string),
@@ -303,9 +308,23 @@ mod tests {
     }
 
     #[test]
+    fn verified_senders_of_any_shape_are_kept() {
+        let ev = parse_webhook(b"MessageSid=SM1&From=%2B972521234567&Body=hi", 0).unwrap();
+        let InboundEvent::Message(m) = ev else {
+            panic!("not a message")
+        };
+        assert_eq!(m.from.value(), "+972521234567");
+        let ev = parse_webhook(b"MessageSid=SM2&From=MyShop&Body=hi", 0).unwrap();
+        let InboundEvent::Message(m) = ev else {
+            panic!("not a message")
+        };
+        assert_eq!(m.from, Identity::Raw("MyShop".into()));
+    }
+
+    #[test]
     fn malformed_input_is_an_error() {
         assert!(parse_webhook(b"From=%2B14155550100", 0).is_err());
-        assert!(parse_webhook(b"MessageSid=SM1&From=Twilio", 0).is_err());
+        assert!(parse_webhook(b"MessageSid=SM1&From=%20", 0).is_err());
         assert!(parse_webhook(&[0xff, 0x00, 0x80], 0).is_err());
         let p = Params::parse(b"MessageSid=SM1&MessageStatus=bogus").unwrap();
         assert!(parse_status(&p, 0).is_err());

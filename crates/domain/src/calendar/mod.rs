@@ -7,6 +7,7 @@
 mod hours;
 mod local;
 mod slots;
+mod start;
 
 #[cfg(test)]
 mod proptests;
@@ -15,7 +16,10 @@ mod tests;
 
 pub use hours::{OpenInterval, TimeOfDay, WeeklyHours};
 pub use local::{local_day_bounds, resolve_boundary, resolve_start};
-pub use slots::{SlotQuery, SlotRules, StaffCalendar, free_slots, nearest_alternatives};
+pub use slots::{
+    DEFAULT_GRID_MIN, SlotQuery, SlotRules, StaffCalendar, free_slots, nearest_alternatives,
+};
+pub use start::{StartProblem, check_start};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -148,6 +148,44 @@ proptest! {
     }
 
     #[test]
+    fn check_start_agrees_with_the_free_slots(
+        zone in 0usize..ZONES.len(),
+        day in 0usize..DAYS.len(),
+        hours in hours_strategy(),
+        busy in intervals_strategy(),
+        duration in prop::sample::select(vec![15u32, 30, 45, 60, 90]),
+        step in prop::sample::select(vec![5u32, 15, 30, 60]),
+        minute in 0i64..(24 * 60),
+    ) {
+        let tz = ZONES[zone];
+        let first_day = NaiveDate::from_ymd_opt(DAYS[day].0, DAYS[day].1, DAYS[day].2).unwrap();
+        let origin = base(DAYS[day]) - Duration::days(1);
+        let cal = StaffCalendar {
+            staff_id: StaffId::new(),
+            hours,
+            busy: to_intervals(origin, &busy),
+            time_off: Vec::new(),
+        };
+        let rules = SlotRules {
+            duration_min: duration,
+            buffer_before_min: 0,
+            buffer_after_min: 0,
+            lead_time_min: 0,
+            step_min: step,
+        };
+        let query = SlotQuery { tz, now: origin - Duration::days(1), first_day, last_day: first_day, rules };
+        let wall = first_day.and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(minute);
+        let Some(start) = resolve_start(tz, wall) else { return Ok(()) };
+        let staff = std::slice::from_ref(&cal);
+        let free = free_slots(&query, staff).iter().any(|s| s.start_utc == start);
+        let got = check_start(&query, staff, start);
+        prop_assert_eq!(got.is_ok(), free);
+        if got == Err(StartProblem::Taken) {
+            prop_assert!(!cal.busy.is_empty(), "taken in an empty calendar");
+        }
+    }
+
+    #[test]
     fn nearest_alternatives_are_the_closest(
         offsets in prop::collection::vec(0i64..10_000, 0..30),
         requested in 0i64..10_000,

@@ -13,6 +13,10 @@ use crate::StaffId;
 /// The longest date range one search walks, so a bad request cannot loop for years.
 const MAX_DAYS: i64 = 366;
 
+/// The start-time grid of a business that has not chosen one: a customer can start at any
+/// free quarter-hour.
+pub const DEFAULT_GRID_MIN: u32 = 15;
+
 /// How a service occupies the calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SlotRules {

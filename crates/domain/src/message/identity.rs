@@ -27,6 +27,9 @@ pub enum Identity {
     },
     /// An e-mail address, lower-cased.
     Email(String),
+    /// A sender the provider vouches for that is not an E.164 number (an alphanumeric sender
+    /// id, a short code): kept as the provider wrote it, so the message is never lost.
+    Raw(String),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -42,14 +45,16 @@ impl Identity {
     pub const WHATSAPP_LID: &'static str = "whatsapp_lid";
     pub const TELEGRAM: &'static str = "telegram";
     pub const EMAIL: &'static str = "email";
+    pub const RAW: &'static str = "raw";
 
-    /// The storage kind: `phone`, `whatsapp_lid`, `telegram` or `email`.
+    /// The storage kind: `phone`, `whatsapp_lid`, `telegram`, `email` or `raw`.
     pub fn kind(&self) -> &'static str {
         match self {
             Identity::Phone(_) => Self::PHONE,
             Identity::WhatsAppLid(_) => Self::WHATSAPP_LID,
             Identity::Telegram { .. } => Self::TELEGRAM,
             Identity::Email(_) => Self::EMAIL,
+            Identity::Raw(_) => Self::RAW,
         }
     }
 
@@ -60,6 +65,7 @@ impl Identity {
             Identity::WhatsAppLid(lid) => lid.clone(),
             Identity::Telegram { chat_id, .. } => chat_id.to_string(),
             Identity::Email(e) => e.clone(),
+            Identity::Raw(r) => r.clone(),
         }
     }
 
@@ -71,7 +77,9 @@ impl Identity {
             value: value.chars().take(64).collect(),
         };
         match kind {
-            Self::PHONE => PhoneE164::parse(value)
+            // Stored phones were normalised on the way in: the structural check suffices, and a
+            // provider-verified number must read back even if the range tables do not know it.
+            Self::PHONE => PhoneE164::from_provider(value)
                 .map(Identity::Phone)
                 .map_err(|_| bad(Self::PHONE)),
             Self::WHATSAPP_LID => Self::whatsapp_lid(value).ok_or_else(|| bad(Self::WHATSAPP_LID)),
@@ -84,6 +92,7 @@ impl Identity {
                 })
                 .map_err(|_| bad(Self::TELEGRAM)),
             Self::EMAIL => Self::email(value).ok_or_else(|| bad(Self::EMAIL)),
+            Self::RAW => Self::raw(value).ok_or_else(|| bad(Self::RAW)),
             other => Err(InvalidIdentity::UnknownKind(
                 other.chars().take(32).collect(),
             )),
@@ -114,6 +123,24 @@ impl Identity {
         plausible.then_some(Identity::Email(e))
     }
 
+    /// A provider sender that is not a phone number: the trimmed text, `None` when empty, over
+    /// 64 characters or holding control characters.
+    pub fn raw(input: &str) -> Option<Self> {
+        let r = input.trim();
+        let plausible =
+            !r.is_empty() && r.chars().count() <= 64 && !r.chars().any(char::is_control);
+        plausible.then(|| Identity::Raw(r.to_string()))
+    }
+
+    /// The sender of a provider webhook: its E.164 phone when it has that shape, a raw identity
+    /// otherwise. Never refuses a non-empty sender: the provider has verified it.
+    pub fn provider_sender(input: &str) -> Option<Self> {
+        PhoneE164::from_provider(input)
+            .ok()
+            .map(Identity::Phone)
+            .or_else(|| Self::raw(input))
+    }
+
     pub fn phone(&self) -> Option<&PhoneE164> {
         match self {
             Identity::Phone(p) => Some(p),
@@ -133,7 +160,7 @@ impl fmt::Display for Identity {
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[schema(as = Identity)]
 pub struct IdentityRepr {
-    /// `phone`, `whatsapp_lid`, `telegram` or `email`.
+    /// `phone`, `whatsapp_lid`, `telegram`, `email` or `raw`.
     pub kind: String,
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,6 +225,8 @@ mod tests {
                 username: None,
             },
             Identity::Email("ann@example.com".into()),
+            Identity::Phone(PhoneE164::from_provider("+972521234567").unwrap()),
+            Identity::Raw("MyShop".into()),
         ];
         for id in cases {
             assert_eq!(Identity::from_parts(id.kind(), &id.value()).unwrap(), id);
@@ -233,6 +262,21 @@ mod tests {
         for bad in ["", "ann", "ann@", "@x.y", "a@b", "a b@c.d", "a@.b"] {
             assert_eq!(Identity::email(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn provider_senders_become_phones_or_raw_identities() {
+        assert_eq!(
+            Identity::provider_sender("whatsapp:+972521234567"),
+            Some(Identity::Phone(
+                PhoneE164::from_provider("+972521234567").unwrap()
+            ))
+        );
+        assert_eq!(
+            Identity::provider_sender(" MyShop "),
+            Some(Identity::Raw("MyShop".into()))
+        );
+        assert_eq!(Identity::provider_sender("  "), None);
     }
 
     #[test]

@@ -13,8 +13,10 @@ fn yes() -> bool {
 fn default_history() -> u32 {
     20
 }
+/// Long enough for a double-tapped send or a quick correction; messages typed while a turn
+/// runs are merged into it anyway, so a longer wait would only delay every first reply.
 fn default_burst_ms() -> u32 {
-    2000
+    500
 }
 fn default_hold_minutes() -> u32 {
     10
@@ -131,6 +133,7 @@ impl AgentSettings {
         sealed_key: Option<&str>,
         secrets: &SecretBox,
         business: &str,
+        outbound: &switchboard_channels::netguard::GuardedClient,
     ) -> Option<LlmConfig> {
         let llm = self.llm.as_ref()?;
         let mut config = LlmConfig::new(&llm.base_url, &llm.model);
@@ -148,6 +151,8 @@ impl AgentSettings {
             Duration::from_millis(u64::from(llm.timeout_ms.unwrap_or(15_000))).min(budget);
         config.deadline = budget;
         config.retry = RetryPolicy::default();
+        // The model's URL is the tenant's: it is called only through the guarded client.
+        config.outbound = Some(outbound.clone());
         Some(config)
     }
 }

@@ -6,11 +6,12 @@ pub mod config;
 pub mod llm;
 pub mod tools;
 
+mod process;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use switchboard_agent::{
@@ -21,211 +22,37 @@ use switchboard_agent::{
 };
 use switchboard_crm::{BuiltinCalendar, CrmAdapter};
 use switchboard_domain::{
-    BusinessId, ConversationId, CustomerId, Language, MessageId, message::OutboundContent,
-    time::now_ms,
+    ConversationId, CustomerId, Language, MessageId, message::OutboundContent, time::now_ms,
 };
 use switchboard_store::{
     Store, TenantStore,
     agent::{TurnCommit, TurnRecord},
     businesses::Business,
     conversations::ConversationRow,
-    crypto::SecretBox,
-    jobs::Job,
     messaging::MessageRow,
-    worker::{JobError, JobHandler},
+    worker::JobError,
 };
 
 use self::config::AgentSettings;
 use self::llm::LlmTurn;
 use self::tools::ConversationTools;
 
-fn field<T: std::str::FromStr>(job: &Job, name: &str) -> Result<T, JobError> {
-    job.payload[name]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| JobError::fatal(format!("job payload lacks `{name}`")))
-}
+pub use process::ProcessTurn;
 
-/// The longest a burst can delay a turn, in multiples of the burst window.
-const MAX_BURST_WINDOWS: i64 = 5;
-
-/// Handles `conversation.process`: one agent turn for the customer's newest messages.
-pub struct ProcessTurn {
-    pub store: Store,
-    pub secrets: SecretBox,
-    /// For the payment-page link sent when a balance is too low.
-    pub public_base: Arc<str>,
-}
+/// How old the first message of a turn may be for the turn to still start over when more
+/// messages arrive while it runs; past it the customer gets the answer in hand.
+const MAX_MERGE_MS: i64 = 20_000;
 
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
 pub fn crm_for(store: &Store, business: &Business) -> Arc<dyn CrmAdapter> {
-    Arc::new(BuiltinCalendar::new(
-        store.tenant(business.id),
-        business_tz(business),
-    ))
+    Arc::new(
+        BuiltinCalendar::new(store.tenant(business.id), business_tz(business))
+            .with_grid(business.slot_step_min),
+    )
 }
 
 pub fn business_tz(business: &Business) -> Tz {
     business.time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
-
-#[async_trait]
-impl JobHandler for ProcessTurn {
-    async fn run(&self, job: &Job) -> Result<(), JobError> {
-        let biz: BusinessId = job
-            .business_id
-            .as_deref()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| JobError::fatal("job has no business"))?;
-        let message: MessageId = field(job, "message_id")?;
-        let conversation: ConversationId = field(job, "conversation_id")?;
-        let tenant = self.store.tenant(biz);
-        let msg = tenant.get_message(message).await?;
-        if msg.processed_at.is_some() {
-            return Ok(()); // Answered by an earlier attempt or as part of a burst.
-        }
-        let business = self.store.get_business(biz).await?;
-        let conv = tenant.get_conversation(conversation).await?;
-        let (stored, sealed_key) = tenant.agent_config().await?;
-        let settings = AgentSettings::from_stored(stored);
-        if conv.bot_paused || !business.feature_enabled("agent") || !settings.enabled {
-            return passive(&tenant, &business, &conv, message).await;
-        }
-        let pending = tenant.unprocessed_inbound(conversation).await?;
-        let (Some(first), Some(newest)) = (pending.first(), pending.last()) else {
-            return Ok(());
-        };
-        let now = now_ms();
-        let burst = i64::from(settings.burst_ms);
-        let quiet = now - newest.created_at;
-        if quiet < burst && now - first.created_at < burst * MAX_BURST_WINDOWS {
-            let wait = u64::try_from(burst - quiet).unwrap_or(0);
-            return Err(JobError::Defer(Duration::from_millis(wait)));
-        }
-        // Billing: a brand-new number gets the welcome credit, and an AI reply is paid for
-        // before it is produced; with too little balance the agent is not called at all.
-        if tenant.customer_created_at(&conv.customer_id).await? >= first.created_at {
-            crate::billing::grant_welcome_credit(&self.store, &business, &conv.customer_id)
-                .await
-                .map_err(JobError::retry)?;
-        }
-        // Keyed by the first unanswered message: a retried turn keeps its key even when more
-        // messages arrived meanwhile, so it is never charged twice.
-        let gate = crate::billing::gate_ai_reply(
-            &self.store,
-            &business,
-            &conv.customer_id,
-            &conv,
-            &first.id,
-            &self.public_base,
-        )
-        .await
-        .map_err(JobError::retry)?;
-        if let crate::billing::ReplyGate::LowBalance { payment_message } = gate {
-            return payment_required(&tenant, &conv, &pending, payment_message).await;
-        }
-        let turn = Turn {
-            store: &self.store,
-            tenant: &tenant,
-            business: &business,
-            conv: &conv,
-            settings: &settings,
-            llm: settings.llm_config(
-                sealed_key.as_deref(),
-                &self.secrets,
-                &business.id.to_string(),
-            ),
-        };
-        let result = turn.run(&pending).await;
-        if result.is_err() && job.attempts >= job.max_attempts {
-            // This was the last attempt: the customer paid for a reply that never comes.
-            match crate::billing::refund_ai_reply(&self.store, &business, &first.id).await {
-                Ok(true) => {
-                    tracing::warn!(conversation = %conv.id, "turn failed for good; AI reply refunded")
-                }
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::error!(conversation = %conv.id, error = %e, "could not refund a failed AI reply")
-                }
-            }
-        }
-        result
-    }
-}
-
-/// The balance cannot pay for a reply: the agent is not called. The payment link goes out
-/// (unless one went out within the cooldown), recorded as a turn of the `payment_required`
-/// engine so the inbox shows why the bot did not answer.
-async fn payment_required(
-    tenant: &TenantStore,
-    conv: &ConversationRow,
-    pending: &[MessageRow],
-    payment_message: Option<String>,
-) -> Result<(), JobError> {
-    let newest = pending
-        .last()
-        .ok_or_else(|| JobError::fatal("no message to answer"))?;
-    let conversation: ConversationId = conv.id.parse().map_err(JobError::fatal)?;
-    let state = tenant.conversation_state(conversation).await?;
-    let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
-    let reply = payment_message.clone().unwrap_or_default();
-    tenant
-        .commit_turn(TurnCommit {
-            conversation: conv,
-            answered: &answered,
-            state,
-            turn: TurnRecord {
-                id: uuid::Uuid::now_v7().to_string(),
-                conversation_id: conv.id.clone(),
-                message_id: newest.id.clone(),
-                engine: "payment_required".into(),
-                model: None,
-                prompt_tokens: 0,
-                completion_tokens: 0,
-                total_tokens: 0,
-                llm_calls: 0,
-                error: None,
-                latency_ms: 0,
-                reply: reply.clone(),
-                created_at: now_ms(),
-                tool_calls: Vec::new(),
-            },
-            reply: payment_message
-                .into_iter()
-                .map(OutboundContent::text)
-                .collect(),
-            pause_bot: false,
-        })
-        .await?;
-    tracing::info!(conversation = %conv.id, link_sent = !reply.is_empty(), "balance too low; agent not called");
-    Ok(())
-}
-
-/// The agent is off for this message: store it as handled, and acknowledge it when the
-/// business asked for that (`settings.auto_ack`) and no human has taken over.
-async fn passive(
-    tenant: &TenantStore,
-    business: &Business,
-    conv: &ConversationRow,
-    message: MessageId,
-) -> Result<(), JobError> {
-    let ack = business
-        .settings
-        .get("auto_ack")
-        .and_then(|v| v.as_str())
-        .filter(|s| !s.trim().is_empty());
-    if let Some(text) = ack
-        && !conv.bot_paused
-    {
-        let key = format!("ack:{message}");
-        if tenant.outbound_by_key(&key).await?.is_none() {
-            tenant
-                .queue_outbound(conv, &[OutboundContent::text(text)], "bot", Some(&key))
-                .await?;
-        }
-    }
-    tenant.mark_processed(message).await?;
-    Ok(())
 }
 
 struct Turn<'a> {
@@ -311,6 +138,12 @@ impl Turn<'_> {
             tool_calls: Vec::new(),
         };
         record.tool_calls = tools.take_calls();
+        if self.newer_messages_arrived(conversation, pending).await? {
+            // The customer wrote again while this turn was thinking: a reply now would answer
+            // a stale question. Run again over all of them; the turn's keys stay the same, so
+            // nothing it did is done twice.
+            return Err(JobError::Defer(Duration::ZERO));
+        }
         let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
         let reply = if answer.reply.trim().is_empty() {
             Vec::new()
@@ -325,7 +158,7 @@ impl Turn<'_> {
                 state: serde_json::to_value(&answer.state).map_err(JobError::fatal)?,
                 turn: record.clone(),
                 reply,
-                pause_bot: handover.is_some(),
+                handover: handover.clone(),
             })
             .await?;
         if !committed {
@@ -352,6 +185,21 @@ impl Turn<'_> {
             .await;
         tracing::info!(conversation = %self.conv.id, engine = %record.engine, tokens = record.total_tokens, tool_calls = record.tool_calls.len(), latency_ms = record.latency_ms, "agent turn");
         Ok(())
+    }
+
+    /// Whether customer messages the turn did not see are waiting, while the burst is young
+    /// enough that merging them beats answering twice.
+    async fn newer_messages_arrived(
+        &self,
+        conversation: ConversationId,
+        pending: &[MessageRow],
+    ) -> Result<bool, JobError> {
+        let first = pending.first().map_or(i64::MAX, |m| m.created_at);
+        if now_ms() - first > MAX_MERGE_MS {
+            return Ok(false);
+        }
+        let now_pending = self.tenant.unprocessed_inbound(conversation).await?;
+        Ok(now_pending.len() > pending.len())
     }
 
     async fn with_model(

@@ -36,7 +36,11 @@ pub struct ConversationTools {
 fn tool_error(e: CrmError) -> ToolError {
     match e {
         CrmError::NotFound => ToolError::NotFound,
-        CrmError::SlotTaken => ToolError::SlotTaken,
+        // The agent answers all three the same way: that time cannot be had, here are the
+        // nearest ones that can.
+        CrmError::SlotTaken | CrmError::OffGrid(_) | CrmError::OutsideHours(_) => {
+            ToolError::SlotTaken
+        }
         CrmError::Invalid(why) => ToolError::NotAllowed(why),
         CrmError::Backend(why) => ToolError::Backend(why),
     }

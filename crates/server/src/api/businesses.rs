@@ -39,6 +39,9 @@ pub struct UpdateBusiness {
     pub name: Option<String>,
     pub time_zone: Option<String>,
     pub default_language: Option<Language>,
+    /// The calendar's start-time grid in minutes (5 to 240, a multiple of 5): services without
+    /// their own `step_min` can start at any free multiple of it after opening.
+    pub slot_step_min: Option<u32>,
     /// Platform admin only.
     #[serde(default)]
     pub features: BTreeMap<String, bool>,
@@ -59,6 +62,16 @@ pub fn validate_time_zone(tz: &str) -> ApiResult<String> {
     tz.parse::<chrono_tz::Tz>()
         .map(|t| t.name().to_string())
         .map_err(|_| ApiError::validation(format!("`{tz}` is not an IANA time zone")))
+}
+
+fn validate_grid(minutes: u32) -> ApiResult<u32> {
+    if (5..=240).contains(&minutes) && minutes.is_multiple_of(5) {
+        Ok(minutes)
+    } else {
+        Err(ApiError::validation(
+            "slot_step_min is a multiple of 5 from 5 to 240",
+        ))
+    }
 }
 
 fn validate_features(features: &BTreeMap<String, bool>) -> ApiResult<()> {
@@ -208,6 +221,7 @@ pub async fn update(
             .map(validate_time_zone)
             .transpose()?,
         default_language: body.default_language,
+        slot_step_min: body.slot_step_min.map(validate_grid).transpose()?,
         features: body.features.clone(),
         settings: body.settings,
     };

@@ -1,5 +1,7 @@
 //! `/api/v1/conversations`: the inbox. List with filters and cursor pagination, read with
-//! messages, assign, close, reopen, pause and resume the bot.
+//! messages, assign, close, reopen, pause and resume the bot; `/api/v1/handovers`: the
+//! conversations the agent passed to a person.
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ConversationId, UserId};
 use switchboard_store::{
@@ -9,6 +11,7 @@ use switchboard_store::{
 
 use crate::{
     api::pagination::Page,
+    app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath, AppQuery},
@@ -88,11 +91,13 @@ pub struct ConversationAction {
     pub user_id: Option<UserId>,
 }
 
-/// Change a conversation.
+/// Change a conversation. `resume_bot` closes an open handover and lets the agent answer the
+/// customer's messages that no person answered during the pause.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/actions", tag = "conversations", request_body = ConversationAction,
     params(("id" = ConversationId, Path, description = "Conversation id")),
     responses((status = 200, body = ConversationRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn act(
+    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<ConversationId>,
     AppJson(body): AppJson<ConversationAction>,
@@ -124,11 +129,68 @@ pub async fn act(
             bot_paused: Some(true),
             ..Default::default()
         },
-        "resume_bot" => ConversationUpdate {
-            bot_paused: Some(false),
-            ..Default::default()
-        },
+        "resume_bot" => {
+            let resumed = tenant.store.resume_bot(id).await?;
+            state.worker.notify();
+            return Ok(AppJson(resumed));
+        }
         other => return Err(ApiError::validation(format!("unknown action `{other}`"))),
     };
     Ok(AppJson(tenant.store.update_conversation(id, update).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HandoverQuery {
+    /// 1 to 500 (default 100).
+    pub limit: Option<i64>,
+}
+
+/// A conversation the agent handed to a person, waiting for staff.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Handover {
+    pub conversation_id: String,
+    pub customer_id: String,
+    /// The customer's name, when known.
+    pub customer_name: String,
+    pub channel_id: String,
+    /// Why the agent handed over.
+    pub reason: String,
+    /// When (ms since the epoch).
+    pub since: i64,
+    pub last_inbound_at: Option<i64>,
+    pub assignee_id: Option<String>,
+}
+
+/// Open handovers, the longest waiting first: the agent told these customers a person will
+/// reply, and the bot stays paused until `resume_bot`.
+#[utoipa::path(get, path = "/api/v1/handovers", tag = "conversations", params(HandoverQuery),
+    responses((status = 200, body = Vec<Handover>), (status = 403, body = ErrorBody)))]
+pub async fn handovers(
+    tenant: Tenant,
+    AppQuery(q): AppQuery<HandoverQuery>,
+) -> ApiResult<AppJson<Vec<Handover>>> {
+    tenant.require_feature("messaging")?;
+    let rows = tenant
+        .store
+        .open_handovers(q.limit.unwrap_or(100).clamp(1, 500))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for c in rows {
+        let customer_name = match c.customer_id.parse() {
+            Ok(id) => tenant.store.customer_profile(id).await?.0,
+            Err(_) => String::new(),
+        };
+        out.push(Handover {
+            conversation_id: c.id,
+            customer_id: c.customer_id,
+            customer_name,
+            channel_id: c.channel_id,
+            reason: c.handover_reason.unwrap_or_default(),
+            since: c.handover_at.unwrap_or(c.updated_at),
+            last_inbound_at: c.last_inbound_at,
+            assignee_id: c.assignee_id,
+        });
+    }
+    Ok(AppJson(out))
 }

@@ -96,6 +96,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(conversations::list))
         .routes(routes!(conversations::get_one))
         .routes(routes!(conversations::act))
+        .routes(routes!(conversations::handovers))
         .routes(routes!(messages::send))
         .routes(routes!(messages::inbound))
         .routes(routes!(calendar::list_services, calendar::create_service))

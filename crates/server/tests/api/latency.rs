@@ -1,0 +1,109 @@
+//! Reply delay with the real worker pool and default agent settings: the first reply to a
+//! single message reaches the provider within a second (median), bursts are still merged, and
+//! a message written while a turn runs is answered in that turn's reply.
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use switchboard_test_support::openai::{FakeOpenAi, ScriptedReply};
+
+use crate::calendar::salon;
+use crate::chat::{Channel, Path, agent_settings};
+use crate::helpers::spawn_app_with;
+
+/// Waits until the business has sent `n` messages to `to`; the time it took.
+async fn until_sent(channel: &Channel, to: &str, n: usize, since: Instant) -> Duration {
+    let deadline = since + Duration::from_secs(15);
+    while channel.sent_to(to).len() < n {
+        assert!(Instant::now() < deadline, "no reply to {to} within 15 s");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    since.elapsed()
+}
+
+#[tokio::test]
+async fn first_reply_to_a_single_message_arrives_within_a_second() {
+    let app = spawn_app_with(|c| c.run_workers = true).await;
+    let a = app
+        .seed_agent_business("Quick Salon", "America/New_York")
+        .await;
+    salon(&app, &a.owner_key).await;
+    // Default settings: nothing about the burst window is set.
+    agent_settings(&app, &a.owner_key, json!({"address": "12 Main St."})).await;
+    let channel = Channel::open(&app, &a.owner_key, Path::TwilioSms).await;
+    let mut took = Vec::new();
+    for i in 0..7 {
+        let customer = format!("+1212555{:04}", 100 + i);
+        let t0 = Instant::now();
+        channel
+            .deliver(&app, &customer, "Hi, what services do you offer?")
+            .await;
+        took.push(until_sent(&channel, &customer, 1, t0).await);
+    }
+    took.sort();
+    let p50 = took[took.len() / 2];
+    eprintln!("first-reply delays: {took:?}, p50 {p50:?}");
+    assert!(
+        p50 <= Duration::from_millis(1000),
+        "p50 {p50:?} of {took:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_quick_burst_gets_one_reply() {
+    let app = spawn_app_with(|c| c.run_workers = true).await;
+    let a = app
+        .seed_agent_business("Burst Salon", "America/New_York")
+        .await;
+    salon(&app, &a.owner_key).await;
+    let channel = Channel::open(&app, &a.owner_key, Path::TwilioSms).await;
+    let customer = "+12125550199";
+    let t0 = Instant::now();
+    channel.deliver(&app, customer, "Hi").await;
+    channel
+        .deliver(&app, customer, "what services do you offer?")
+        .await;
+    until_sent(&channel, customer, 1, t0).await;
+    // Give a second reply every chance to appear.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let sent = channel.sent_to(customer);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0].contains("Haircut"),
+        "the merged turn answers both: {sent:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_written_while_the_model_thinks_joins_the_reply() {
+    let app = spawn_app_with(|c| c.run_workers = true).await;
+    let model = FakeOpenAi::spawn().await.unwrap();
+    let a = app
+        .seed_agent_business("Merge Salon", "America/New_York")
+        .await;
+    salon(&app, &a.owner_key).await;
+    agent_settings(
+        &app,
+        &a.owner_key,
+        json!({"llm": {"base_url": model.url(), "model": "fake-gpt", "api_key": "sk-test-key"}}),
+    )
+    .await;
+    model.push(ScriptedReply::content("a stale answer").with_delay(Duration::from_millis(1500)));
+    model.push(ScriptedReply::content("an answer to both"));
+    let channel = Channel::open(&app, &a.owner_key, Path::TwilioSms).await;
+    let customer = "+12125550188";
+    let t0 = Instant::now();
+    channel.deliver(&app, customer, "Hi").await;
+    // The turn starts after the burst window and waits on the model: write again meanwhile.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    channel
+        .deliver(&app, customer, "do you cut hair on Sundays?")
+        .await;
+    until_sent(&channel, customer, 1, t0).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(channel.sent_to(customer), ["an answer to both"]);
+    let last = model.bodies().last().unwrap().to_string();
+    assert!(last.contains("Sundays"), "the model saw the second message");
+    app.stop().await;
+}
