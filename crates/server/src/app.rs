@@ -31,6 +31,7 @@ pub struct AppState {
     /// One HTTP client for every provider API (connection reuse, timeouts, rustls).
     pub http: reqwest::Client,
     pub limits: crate::ops::limits::Limits,
+    pub sign_in: crate::ops::sign_in_throttle::SignInThrottle,
 }
 
 impl AppState {
@@ -72,6 +73,7 @@ impl AppState {
             worker,
             http,
             limits,
+            sign_in: Default::default(),
         })
     }
 }
@@ -84,6 +86,11 @@ pub fn router(state: AppState) -> Router {
     let cors = cors_layer(&state.config.cors_origin_list());
     Router::new()
         .merge(api_router)
+        // No web UI yet: the front page is the API documentation.
+        .route(
+            "/",
+            axum::routing::get(|| async { axum::response::Redirect::to("/api/docs") }),
+        )
         .fallback(|| async {
             error_response(StatusCode::NOT_FOUND, "route_not_found", "no such route")
         })
@@ -102,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .layer(cors)
         .layer(middleware::from_fn(ops::metrics::track))
         .layer(middleware::from_fn(ops::request_id::layer))
+        .layer(middleware::from_fn(ops::keep_alive::layer))
         .with_state(state)
 }
 
@@ -161,9 +169,12 @@ pub async fn launch(
     };
     let app = router(state.clone());
     let token = shutdown.clone();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async move { token.cancelled().await })
-        .await;
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { token.cancelled().await })
+    .await;
     shutdown.cancel();
     if let Some(w) = worker {
         let _ = w.await;

@@ -14,11 +14,14 @@ pub enum LogFormat {
 }
 
 #[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// `sqlite:<path>` or `postgres://...`.
     pub database_url: String,
     pub listen: SocketAddr,
     /// The base URL providers call (webhook URLs and signature checks are built from it).
+    /// Unset: derived from `listen` (see [`Config::public_url_derived`]).
+    #[serde(default)]
     pub public_url: String,
     /// Master key(s) for secrets at rest: `k2:<base64>,k1:<base64>` (newest first).
     pub master_key: Option<SecretString>,
@@ -50,6 +53,10 @@ pub struct Config {
     pub square_api_base: String,
     /// Seconds between billing sweeps (expiring calls and holds whose end never arrived).
     pub billing_sweep_secs: u64,
+    /// True when `public_url` was not configured and was derived from `listen`; `serve` warns,
+    /// because providers cannot reach a local address.
+    #[serde(skip)]
+    pub public_url_derived: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -73,12 +80,22 @@ impl std::fmt::Debug for Config {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:switchboard.db";
 
 impl Config {
-    /// Loads defaults → file → environment.
+    /// Loads defaults → file → environment (the process's `SWITCHBOARD_*` variables).
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// [`load`](Self::load) with the environment given, so loading can be tested without
+    /// touching the process's variables. Unknown keys, nested tables and malformed values are
+    /// errors that name the setting and how to fix it.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
+        let env = crate::config_keys::settings_from_env(env)?;
         let mut b = config::Config::builder()
             .set_default("database_url", DEFAULT_DATABASE_URL)?
             .set_default("listen", "127.0.0.1:8080")?
-            .set_default("public_url", "http://127.0.0.1:8080")?
             .set_default("cors_origins", "")?
             .set_default("log_format", "pretty")?
             .set_default("log_level", "info")?
@@ -93,15 +110,21 @@ impl Config {
             .set_default("square_api_base", "https://connect.squareup.com")?
             .set_default("billing_sweep_secs", 60)?;
         if let Some(path) = file {
+            crate::config_keys::check_file(path)?;
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
         b = b.add_source(
             config::Environment::with_prefix("SWITCHBOARD")
                 .prefix_separator("_")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .source(Some(env)),
         );
-        let mut cfg: Config = b.build()?.try_deserialize()?;
+        let built = b.build()?;
+        crate::config_keys::check_values(&built)?;
+        let mut cfg: Config = built
+            .try_deserialize()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         // An empty value (as copied from .env.example) means "not set".
         for secret in [&mut cfg.master_key, &mut cfg.admin_token] {
             if secret
@@ -110,6 +133,10 @@ impl Config {
             {
                 *secret = None;
             }
+        }
+        if cfg.public_url.trim().is_empty() {
+            cfg.public_url = crate::config_keys::url_for_listen(cfg.listen);
+            cfg.public_url_derived = true;
         }
         cfg.validate()?;
         Ok(cfg)
@@ -129,6 +156,12 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("SWITCHBOARD_PUBLIC_URL is not a URL: {e}"))?;
         if !matches!(url.scheme(), "http" | "https") {
             anyhow::bail!("SWITCHBOARD_PUBLIC_URL must be http(s)");
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log_level) {
+            anyhow::bail!(
+                "SWITCHBOARD_LOG_LEVEL (log_level) `{}` is not a log filter ({e}): use a level such as `info`, or per-module levels such as `switchboard=debug,sqlx=warn`",
+                self.log_level
+            );
         }
         if let Some(t) = &self.admin_token
             && t.expose_secret().len() < 16
@@ -172,6 +205,7 @@ impl Config {
             stripe_api_base: "http://127.0.0.1:9".into(),
             square_api_base: "http://127.0.0.1:9".into(),
             billing_sweep_secs: 60,
+            public_url_derived: false,
         }
     }
 }

@@ -2,12 +2,18 @@
 //! `TEST_DATABASE_URL` is set (the same suite, run twice by `.ci/run`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod agent;
+mod agent_settings;
 mod billing;
 mod calendar;
+mod channel_admin;
 mod errors;
 mod helpers;
+mod http;
 mod jobs;
 mod messaging;
 mod openapi;
+mod payform;
 mod process;
+mod signin;
+mod startup;
 mod tenancy;
