@@ -146,12 +146,9 @@ pub async fn create(
         .await
         .map_err(|e| match e {
             // The slug is the only unique column a new business can collide on.
-            switchboard_store::StoreError::Conflict(_) => ApiError::ConflictCode(
-                "slug_taken",
-                format!(
-                    "a business with the slug `{slug}` already exists: send another `slug` (lower-case letters, digits, dashes)"
-                ),
-            ),
+            switchboard_store::StoreError::Conflict(_) => ApiError::Conflict(format!(
+                "a business with the slug `{slug}` already exists: send another `slug` (lower-case letters, digits, dashes)"
+            )),
             other => other.into(),
         })?;
     state

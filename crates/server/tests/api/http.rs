@@ -138,7 +138,7 @@ async fn a_taken_business_slug_is_409_naming_the_slug() {
         )
     };
     assert_eq!(create().await.status(), 201);
-    let body = assert_error(create().await, 409, "slug_taken").await;
+    let body = assert_error(create().await, 409, "conflict").await;
     assert!(
         body["message"].as_str().unwrap().contains("`corner-cafe`"),
         "{body}"
