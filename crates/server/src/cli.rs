@@ -32,7 +32,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the server: HTTP API, webhooks and the job workers (migrates first).
+    /// Run the server: HTTP API, webhooks and the job workers (migrates first). Needs SWITCHBOARD_MASTER_KEY.
     Serve,
     /// Run a ready-to-try demo: SQLite in a data folder, a demo salon (services, staff, hours, the rule-based agent, an `api` chat channel) and its owner, served on 127.0.0.1:8080 (or --listen / SWITCHBOARD_LISTEN). No API keys needed.
     Demo(DemoArgs),
