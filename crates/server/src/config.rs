@@ -53,6 +53,9 @@ pub struct Config {
     pub square_api_base: String,
     /// Seconds between billing sweeps (expiring calls and holds whose end never arrived).
     pub billing_sweep_secs: u64,
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the
+    /// client; per-client limits (sign-in, the pay form) use the socket address otherwise.
+    pub trusted_proxies: String,
     /// True when `public_url` was not configured and was derived from `listen`; `serve` warns,
     /// because providers cannot reach a local address.
     #[serde(skip)]
@@ -108,7 +111,8 @@ impl Config {
             .set_default("webhook_rate_per_sec", 200)?
             .set_default("stripe_api_base", "https://api.stripe.com")?
             .set_default("square_api_base", "https://connect.squareup.com")?
-            .set_default("billing_sweep_secs", 60)?;
+            .set_default("billing_sweep_secs", 60)?
+            .set_default("trusted_proxies", "")?;
         if let Some(path) = file {
             crate::config_keys::check_file(path)?;
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
@@ -163,6 +167,16 @@ impl Config {
                 self.log_level
             );
         }
+        if let Some(bad) = self
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .find(|s| !s.is_empty() && s.parse::<std::net::IpAddr>().is_err())
+        {
+            anyhow::bail!(
+                "SWITCHBOARD_TRUSTED_PROXIES (trusted_proxies) `{bad}` is not an IP address: list the proxies' addresses, e.g. `127.0.0.1,10.0.0.5`"
+            );
+        }
         if let Some(t) = &self.admin_token
             && t.expose_secret().len() < 16
         {
@@ -174,6 +188,14 @@ impl Config {
     /// The public base URL without a trailing slash.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
+    }
+
+    /// The parsed `trusted_proxies` (checked by [`validate`](Self::validate)).
+    pub fn trusted_proxy_list(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect()
     }
 
     pub fn cors_origin_list(&self) -> Vec<String> {
@@ -205,6 +227,7 @@ impl Config {
             stripe_api_base: "http://127.0.0.1:9".into(),
             square_api_base: "http://127.0.0.1:9".into(),
             billing_sweep_secs: 60,
+            trusted_proxies: String::new(),
             public_url_derived: false,
         }
     }

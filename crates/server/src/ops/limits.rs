@@ -14,7 +14,7 @@ use governor::{
     clock::{Clock, DefaultClock},
 };
 
-use crate::error::ApiError;
+use crate::{app::AppState, error::ApiError};
 
 fn quota(per_second: u32, burst: u32) -> Quota {
     Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
@@ -100,21 +100,55 @@ impl Limits {
     }
 }
 
-/// The peer address of the connection (`None` when the app runs without connect info). The
-/// socket address is used, not `X-Forwarded-For`, which any client can write.
+/// The client's address: the connection's peer, or, when the peer is a configured trusted
+/// proxy, the nearest `X-Forwarded-For` entry that is not one (entries further left are
+/// written by the client and could be anything). `None` without connect info.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+/// The client address of a request that came from `peer` with these `X-Forwarded-For` values.
+pub fn client_ip<'a>(
+    peer: IpAddr,
+    forwarded_for: impl Iterator<Item = &'a str>,
+    trusted: &[IpAddr],
+) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = forwarded_for
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    hops.into_iter()
+        .rev()
+        .find(|h| !trusted.contains(h))
+        .unwrap_or(peer)
+}
+
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientIp(None));
+        };
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientIp(Some(client_ip(
+            peer,
+            forwarded,
+            &state.config.trusted_proxy_list(),
+        ))))
     }
 }
 
@@ -134,5 +168,26 @@ mod tests {
         }
         // Another destination of the same business is not affected.
         assert!(l.send("b1", "+14155550101").is_ok());
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.5")];
+        let xff = ["198.51.100.7, 203.0.113.9"];
+        // Straight from a client: its own header is ignored.
+        assert_eq!(
+            client_ip(ip("192.0.2.1"), xff.iter().copied(), &proxy),
+            ip("192.0.2.1")
+        );
+        // Through the proxy: the entry the proxy appended, not the client-written one.
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), xff.iter().copied(), &proxy),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), std::iter::empty(), &proxy),
+            ip("10.0.0.5")
+        );
     }
 }

@@ -90,3 +90,23 @@ async fn a_correct_password_before_the_limit_signs_in_and_clears_the_count() {
     assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget() {
+    let app = crate::helpers::spawn_app_with(|c| c.trusted_proxies = "127.0.0.1".into()).await;
+    let from = |client: &'static str, i: usize| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", client)
+            .json(
+                &json!({"email": format!("spray{i}@example.com"), "password": "wrong-password-1"}),
+            )
+            .send()
+    };
+    for i in 0..21 {
+        assert_eq!(from("203.0.113.9", i).await.unwrap().status(), 401);
+    }
+    assert_eq!(from("203.0.113.9", 99).await.unwrap().status(), 429);
+    assert_eq!(from("203.0.113.10", 100).await.unwrap().status(), 401);
+    app.stop().await;
+}
