@@ -7,6 +7,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{AppointmentId, Language, ServiceId, StaffId};
 
+use crate::hours::OpeningHours;
+
 /// One bookable service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceInfo {
@@ -62,8 +64,12 @@ pub struct CustomerProfile {
 pub struct BusinessContext {
     pub name: String,
     pub address: Option<String>,
-    /// Opening hours as the business wrote them ("Mon-Fri 9:00-19:00, Sat 10:00-16:00").
+    /// Opening hours as the business wrote them ("Mon-Fri 9:00-19:00, Sat 10:00-16:00"),
+    /// shown verbatim in every language; when `None`, [`opening_hours`](Self::opening_hours)
+    /// is written out in the customer's language.
     pub hours_text: Option<String>,
+    /// When the business is open, from its staff's working hours.
+    pub opening_hours: OpeningHours,
     pub phone: Option<String>,
     pub timezone: Tz,
     pub now: DateTime<Utc>,
@@ -86,6 +92,7 @@ impl BusinessContext {
             name: name.into(),
             address: None,
             hours_text: None,
+            opening_hours: OpeningHours::default(),
             phone: None,
             timezone,
             now,
@@ -100,6 +107,15 @@ impl BusinessContext {
 
     pub fn service(&self, id: ServiceId) -> Option<&ServiceInfo> {
         self.services.iter().find(|s| s.id == id)
+    }
+
+    /// The opening hours to tell a customer writing in `lang`: the business's own text when it
+    /// wrote one, else its week in that language.
+    pub fn hours_for(&self, lang: Language) -> Option<String> {
+        self.hours_text
+            .clone()
+            .filter(|h| !h.trim().is_empty())
+            .or_else(|| self.opening_hours.describe(lang))
     }
 
     /// The current local date and time in the business's zone.

@@ -8,6 +8,7 @@
 
 pub mod booking;
 pub mod context;
+pub mod hours;
 pub mod llm;
 pub mod prompt;
 pub mod rules;
@@ -15,3 +16,4 @@ pub mod tools;
 
 pub use booking::{AgentAction, BookingTools, ToolError};
 pub use context::{AppointmentInfo, BusinessContext, CustomerProfile, ServiceInfo};
+pub use hours::OpeningHours;

@@ -70,8 +70,8 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
     if let Some(ph) = &ctx.phone {
         let _ = writeln!(p, "Phone: {ph}");
     }
-    if let Some(h) = &ctx.hours_text {
-        let _ = writeln!(p, "Opening hours: {h}");
+    if let Some(h) = ctx.hours_for(input.language) {
+        let _ = writeln!(p, "Opening hours:\n{h}");
     }
     let _ = writeln!(p, "Time zone: {}", ctx.timezone.name());
     let _ = writeln!(
@@ -93,7 +93,7 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
                 s.id,
                 s.name(input.language),
                 s.duration_min,
-                format_money(s.price_minor, &s.currency)
+                format_money(s.price_minor, &s.currency, input.language)
             );
         }
     }
@@ -257,7 +257,7 @@ mod tests {
             "Tuesday, 2026-05-12 14:03",
             "Answer in Hebrew",
             "תספורת",
-            "₪150.00",
+            "150.00 ₪",
             &service.id.to_string(),
             &appt.id.to_string(),
             "Thursday, 2026-05-14 15:00",

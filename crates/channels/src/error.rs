@@ -7,10 +7,14 @@ use std::time::Duration;
 /// The outbox retries [`SendError::Retryable`] with backoff (never sooner than `retry_after`)
 /// and gives up at once on [`SendError::Permanent`], recording the provider's code on the
 /// message (e.g. Twilio `21211`, Meta `131026`, Telegram `403`).
+///
+/// `Display` is what may be stored and shown to tenants: the status, a code and a reason of
+/// our own. The text of an HTTP answer (the provider's, or whatever answered at a configured
+/// address) stays in [`SendError::message`], for logs only.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
     /// 429, 5xx, a timeout or a connection failure, or a provider code documented as transient.
-    #[error("temporary send failure ({}): {message}", describe(*status, code.as_deref()))]
+    #[error("temporary send failure ({}): {}", describe(*status, code.as_deref()), reason(*status, message))]
     Retryable {
         status: Option<u16>,
         code: Option<String>,
@@ -19,7 +23,7 @@ pub enum SendError {
     },
     /// The request itself is wrong (bad number, blocked user, bad credentials, content the
     /// channel cannot carry): retrying would fail the same way.
-    #[error("send refused ({}): {message}", describe(*status, code.as_deref()))]
+    #[error("send refused ({}): {}", describe(*status, code.as_deref()), reason(*status, message))]
     Permanent {
         status: Option<u16>,
         code: Option<String>,
@@ -34,6 +38,29 @@ fn describe(status: Option<u16>, code: Option<&str>) -> String {
         (None, Some(c)) => format!("code {c}"),
         (None, None) => "no response".to_string(),
     }
+}
+
+/// Our own words for an error: the status's standard reason when an HTTP answer came back
+/// (its body is not repeated), else our message (transport failures, configuration).
+fn reason(status: Option<u16>, message: &str) -> String {
+    match status {
+        Some(s) => reqwest::StatusCode::from_u16(s)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("error answer")
+            .to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A provider's error code as we keep it: the providers' codes are numbers (Twilio `21211`,
+/// Meta `131026`, Telegram `403`), so anything else read from an answer's body is dropped (it
+/// ends up in stored rows and API answers). Codes of our own pass.
+pub(crate) fn sanitize_code(code: Option<String>) -> Option<String> {
+    code.filter(|c| {
+        ((1..=10).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()))
+            || c == crate::evolution::NOT_ON_WHATSAPP
+    })
 }
 
 /// Codes we give errors that did not come from the provider.
@@ -52,6 +79,9 @@ pub mod codes {
     pub const BAD_RECIPIENT: &str = "bad_recipient";
     /// Our own configuration is unusable (bad base URL, missing sender).
     pub const CONFIG: &str = "config";
+    /// The configured address is not one the operator lets us call (loopback, private,
+    /// link-local, metadata...).
+    pub const BLOCKED_ADDRESS: &str = "blocked_address";
 }
 
 impl SendError {
@@ -88,11 +118,10 @@ impl SendError {
     }
 
     /// True when the provider may have accepted the message although we saw an error (we timed
-    /// out waiting for its answer). None of our providers dedupes sends by a client key, so a
-    /// retry after this can deliver twice; the outbox may want a longer pause or a status
-    /// check first.
+    /// out waiting for its answer, or the connection broke after the request went out). None
+    /// of our providers dedupes sends by a client key, so a retry after this can deliver twice.
     pub fn may_have_been_sent(&self) -> bool {
-        self.code() == Some(codes::TIMEOUT)
+        matches!(self.code(), Some(codes::TIMEOUT | codes::TRANSPORT))
     }
 
     pub(crate) fn permanent(code: &str, message: impl Into<String>) -> Self {
@@ -148,6 +177,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn provider_codes_are_kept_only_when_numeric_or_ours() {
+        assert_eq!(
+            sanitize_code(Some("21211".into())).as_deref(),
+            Some("21211")
+        );
+        assert_eq!(
+            sanitize_code(Some(crate::evolution::NOT_ON_WHATSAPP.into())).as_deref(),
+            Some(crate::evolution::NOT_ON_WHATSAPP)
+        );
+        assert_eq!(sanitize_code(Some("AKIAFAKESECRET".into())), None);
+        assert_eq!(sanitize_code(Some("<html>secret".into())), None);
+        assert_eq!(sanitize_code(Some("1".repeat(11))), None);
+    }
+
+    #[test]
     fn display_names_status_and_code() {
         let e = SendError::Permanent {
             status: Some(400),
@@ -156,8 +200,9 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "send refused (HTTP 400, code 21211): Invalid 'To' Phone Number"
+            "send refused (HTTP 400, code 21211): Bad Request"
         );
+        assert_eq!(e.message(), "Invalid 'To' Phone Number", "kept for logs");
         assert!(!e.is_retryable());
         let t = SendError::Retryable {
             status: None,

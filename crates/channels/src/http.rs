@@ -1,8 +1,9 @@
 //! HTTP plumbing the provider clients share: the client with its timeouts, endpoint URLs under
 //! a configurable base, and turning transport failures and error answers into [`SendError`].
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use reqwest::{RequestBuilder, StatusCode, Url, header::HeaderMap};
+use switchboard_netguard::{Blocked, OutboundPolicy};
 
 use crate::error::{SendError, codes};
 
@@ -14,11 +15,20 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// connections). Each client call also sets a per-request timeout, so a client built elsewhere
 /// without timeouts cannot hang an outbox worker.
 pub fn build_client() -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
+    with_defaults(reqwest::Client::builder()).build()
+}
+
+/// [`build_client`] that only reaches addresses `policy` allows (checked when names resolve
+/// and on every redirect). Tenant-configured URLs must go through this one; callers check IP
+/// literals with [`OutboundPolicy::check_url`] first, as no resolver sees those.
+pub fn build_guarded_client(policy: Arc<OutboundPolicy>) -> reqwest::Result<reqwest::Client> {
+    with_defaults(switchboard_netguard::client_builder(policy)).build()
+}
+
+fn with_defaults(b: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    b.connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
-        .build()
 }
 
 /// `base` + path segments, each percent-encoded, keeping any path prefix of the base (a bridge
@@ -87,6 +97,10 @@ pub(crate) async fn execute(req: RequestBuilder, timeout: Duration) -> Result<Re
 /// reached the provider. The URL is dropped from the message because Telegram puts the bot
 /// token in it.
 pub(crate) fn transport_error(e: reqwest::Error) -> SendError {
+    // Refused by the outbound guard: no retry will get through until the operator allows it.
+    if let Some(b) = Blocked::find(&e) {
+        return SendError::permanent(codes::BLOCKED_ADDRESS, b.to_string());
+    }
     let code = if e.is_connect() {
         codes::CONNECT
     } else if e.is_timeout() {
@@ -130,6 +144,10 @@ pub(crate) struct ProviderError {
 /// 408, 429, 5xx and transient codes are retryable; every other error status is permanent.
 pub(crate) fn classify(reply: &Reply, err: ProviderError) -> SendError {
     let status = reply.status;
+    let err = ProviderError {
+        code: crate::error::sanitize_code(err.code),
+        ..err
+    };
     let retryable = err.transient
         || status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT
@@ -219,6 +237,17 @@ mod tests {
             transient,
             retry_after: Some(Duration::from_secs(3)),
         }
+    }
+
+    #[tokio::test]
+    async fn an_address_the_guard_refuses_is_a_permanent_failure() {
+        let client = build_guarded_client(Arc::new(OutboundPolicy::default())).unwrap();
+        let err = execute(client.get("http://localhost:9/"), Duration::from_secs(5))
+            .await
+            .err()
+            .unwrap();
+        assert!(!err.is_retryable());
+        assert_eq!(err.code(), Some(codes::BLOCKED_ADDRESS));
     }
 
     #[test]

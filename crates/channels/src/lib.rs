@@ -18,8 +18,9 @@ pub mod twilio;
 
 pub use error::{ParseError, SendError, VerifyError};
 pub use evolution::{EvolutionClient, EvolutionCredentials};
-pub use http::build_client;
+pub use http::{build_client, build_guarded_client};
 pub use meta::{MetaClient, MetaCredentials};
+pub use switchboard_netguard as netguard;
 pub use telegram::{TelegramClient, TelegramCredentials};
 pub use twilio::{TwilioClient, TwilioCredentials};
 
@@ -60,10 +61,10 @@ pub struct SentMessage {
 /// None of the four providers deduplicates message creation by a client-supplied key
 /// (Twilio's `I-Twilio-Idempotency-Token` only exists on webhooks *it* sends us), so no key
 /// header is sent. The `idempotency_key` (the outbox row id) is recorded on the tracing span.
-/// Exactly-once is the outbox's job: send, then record the returned provider id in the same
-/// step that marks the row sent; never resend a row that has one. The one unavoidable gap is a
-/// timeout after the provider accepted the request: such errors say
-/// [`SendError::may_have_been_sent`], and the outbox should back off longer before retrying.
+/// At-most-once is the outbox's job: it marks the row before the call and records the outcome
+/// after it, and never calls again for a row whose outcome it does not know. Errors that may
+/// hide an acceptance (a timeout, a connection broken after the request went out) say
+/// [`SendError::may_have_been_sent`].
 #[derive(Clone, Debug)]
 pub enum Sender {
     Twilio(TwilioClient),

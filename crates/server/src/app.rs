@@ -9,6 +9,7 @@ use axum::{
     middleware,
 };
 use secrecy::ExposeSecret;
+use switchboard_channels::netguard::GuardedClient;
 use switchboard_store::{
     Store,
     crypto::SecretBox,
@@ -28,8 +29,11 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub secrets: SecretBox,
     pub worker: Worker,
-    /// One HTTP client for every provider API (connection reuse, timeouts, rustls).
+    /// One HTTP client for every provider API (connection reuse, timeouts, rustls), guarded
+    /// by the operator's outbound allow-list (names are checked when they resolve).
     pub http: reqwest::Client,
+    /// The same client with its policy, to check configured URLs (IP literals skip DNS).
+    pub outbound: GuardedClient,
     pub limits: crate::ops::limits::Limits,
     pub sign_in: crate::ops::sign_in_throttle::SignInThrottle,
 }
@@ -52,12 +56,16 @@ impl AppState {
                 SecretBox::from_config(&SecretBox::generate_key_spec())?
             }
         };
-        let http = switchboard_channels::build_client()?;
+        // Every provider call goes through the guarded client: channel and model URLs are the
+        // tenants' to set, so they must not reach the operator's internal network.
+        let policy = Arc::new(config.outbound_policy()?);
+        let http = switchboard_channels::build_guarded_client(policy.clone())?;
+        let outbound = GuardedClient::new(http.clone(), policy);
         let limits = crate::ops::limits::Limits::new(config.webhook_rate_per_sec);
         let worker = jobs::build_worker(
             &store,
             &secrets,
-            &http,
+            &outbound,
             config.public_base(),
             WorkerConfig {
                 concurrency: config.worker_concurrency.max(1),
@@ -72,6 +80,7 @@ impl AppState {
             secrets,
             worker,
             http,
+            outbound,
             limits,
             sign_in: Default::default(),
         })
@@ -169,6 +178,7 @@ pub async fn launch(
     };
     let app = router(state.clone());
     let token = shutdown.clone();
+    // The peer address limits unverified webhooks per source.
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -45,7 +45,8 @@ pub struct Config {
     /// How long a claimed job stays leased to its worker without a heartbeat; a job whose
     /// worker died is claimed again after this.
     pub job_lease_secs: u64,
-    /// Webhook requests per second accepted per channel (bursts of five seconds' worth).
+    /// Webhook requests that fail verification accepted per second per source IP and per
+    /// channel before 429 (bursts of five seconds' worth); verified webhooks are never limited.
     pub webhook_rate_per_sec: u32,
     /// Stripe API base URL (a fake server in tests).
     pub stripe_api_base: String,
@@ -53,6 +54,9 @@ pub struct Config {
     pub square_api_base: String,
     /// Seconds between billing sweeps (expiring calls and holds whose end never arrived).
     pub billing_sweep_secs: u64,
+    /// Internal addresses tenant-configured URLs (channel `api_base`, model `base_url`) may
+    /// reach: comma-separated CIDRs, addresses or host[:port]. Empty allows public ones only.
+    pub outbound_allow: String,
     /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the
     /// client; per-client limits (sign-in, the pay form) use the socket address otherwise.
     pub trusted_proxies: String,
@@ -112,7 +116,8 @@ impl Config {
             .set_default("stripe_api_base", "https://api.stripe.com")?
             .set_default("square_api_base", "https://connect.squareup.com")?
             .set_default("billing_sweep_secs", 60)?
-            .set_default("trusted_proxies", "")?;
+            .set_default("trusted_proxies", "")?
+            .set_default("outbound_allow", "")?;
         if let Some(path) = file {
             crate::config_keys::check_file(path)?;
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
@@ -227,8 +232,17 @@ impl Config {
             stripe_api_base: "http://127.0.0.1:9".into(),
             square_api_base: "http://127.0.0.1:9".into(),
             billing_sweep_secs: 60,
+            outbound_allow: String::new(),
             trusted_proxies: String::new(),
             public_url_derived: false,
         }
+    }
+
+    /// The outbound allow-list, read (start-up fails on an entry it cannot read).
+    pub fn outbound_policy(
+        &self,
+    ) -> anyhow::Result<switchboard_channels::netguard::OutboundPolicy> {
+        switchboard_channels::netguard::OutboundPolicy::parse(&self.outbound_allow)
+            .map_err(|e| anyhow::anyhow!("SWITCHBOARD_OUTBOUND_ALLOW: {e}"))
     }
 }

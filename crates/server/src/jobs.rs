@@ -24,7 +24,7 @@ impl JobHandler for Noop {
 pub fn build_worker(
     store: &Store,
     secrets: &switchboard_store::crypto::SecretBox,
-    http: &reqwest::Client,
+    outbound: &switchboard_channels::netguard::GuardedClient,
     public_base: &str,
     config: WorkerConfig,
 ) -> Worker {
@@ -55,6 +55,7 @@ pub fn build_worker(
                 store: store.clone(),
                 secrets: secrets.clone(),
                 public_base: public_base.into(),
+                outbound: outbound.clone(),
             },
         )
         .handler(
@@ -62,9 +63,10 @@ pub fn build_worker(
             messaging::jobs::SendOutbound {
                 store: store.clone(),
                 secrets: secrets.clone(),
-                http: http.clone(),
+                outbound: outbound.clone(),
                 public_base: public_base.into(),
                 throttle: Default::default(),
+                accepted: Default::default(),
             },
         )
         .build()

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod jobs;
 pub mod messaging;
 pub mod ops;
+pub mod outbound;
 
 pub use app::{AppState, launch, router};
 pub use config::Config;

@@ -229,40 +229,6 @@ impl TenantStore {
 }
 
 impl Store {
-    /// Records a provider's acceptance: its id and status. Only a queued message moves.
-    pub async fn mark_sent(&self, id: &str, provider_id: &str, status: &str) -> StoreResult<()> {
-        let now = now_ms();
-        on_db!(&self.db, w, p => sqlx::query(
-            "UPDATE messages SET provider_message_id = $2, status = CASE WHEN status = 'queued' THEN $3 ELSE status END, sent_at = COALESCE(sent_at, $4) WHERE id = $1")
-            .bind(id)
-            .bind(provider_id)
-            .bind(status)
-            .bind(now)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// Records a permanent send failure with the provider's code.
-    pub async fn mark_failed(
-        &self,
-        id: &str,
-        code: Option<&str>,
-        message: &str,
-    ) -> StoreResult<()> {
-        on_db!(&self.db, w, p => sqlx::query(
-            "UPDATE messages SET status = 'failed', error_code = $2, error_message = $3, failed_at = $4 WHERE id = $1")
-            .bind(id)
-            .bind(code)
-            .bind(message.chars().take(500).collect::<String>())
-            .bind(now_ms())
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
     /// Where to deliver a customer's messages on a channel: the identity value of `kind`.
     pub async fn customer_address(
         &self,

@@ -22,6 +22,7 @@ pub mod holds;
 pub mod jobs;
 pub mod ledger;
 pub mod messaging;
+pub mod outbox;
 pub mod users;
 pub mod worker;
 

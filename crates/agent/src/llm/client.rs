@@ -35,6 +35,10 @@ impl From<LlmError> for Failure {
 }
 
 fn from_reqwest(e: reqwest::Error) -> LlmError {
+    // Refused by the outbound guard: retrying cannot help until the operator allows it.
+    if let Some(blocked) = switchboard_netguard::Blocked::find(&e) {
+        return LlmError::Config(format!("base URL refused: {blocked}"));
+    }
     if e.is_timeout() {
         LlmError::Timeout
     } else if e.is_decode() {
@@ -49,10 +53,18 @@ impl LlmClient {
         if config.base_url.trim().is_empty() || config.model.trim().is_empty() {
             return Err(LlmError::Config("base URL and model are required".into()));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| LlmError::Config(e.to_string()))?;
+        let http = match &config.outbound {
+            Some(guarded) => {
+                guarded
+                    .check(&config.base_url)
+                    .map_err(|e| LlmError::Config(format!("base URL refused: {e}")))?;
+                guarded.client().clone()
+            }
+            None => reqwest::Client::builder()
+                .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+                .build()
+                .map_err(|e| LlmError::Config(e.to_string()))?,
+        };
         Ok(Self { http, config })
     }
 
@@ -161,6 +173,7 @@ impl LlmClient {
         let bytes = resp.bytes().await.unwrap_or_default();
         let message = error_message(&bytes);
         let code = status.as_u16();
+        tracing::warn!(status = code, detail = %message, "the model provider answered an error");
         let error = match code {
             429 => LlmError::RateLimited { retry_after },
             408 => LlmError::Timeout,

@@ -35,6 +35,9 @@ pub struct LlmConfig {
     /// Limit for the whole call including retries and their waits.
     pub deadline: Duration,
     pub retry: RetryPolicy,
+    /// The server's guarded HTTP client: `base_url` is checked against its policy and every
+    /// call goes through it. Without one the client builds its own, unguarded (tests, tools).
+    pub outbound: Option<switchboard_netguard::GuardedClient>,
 }
 
 impl LlmConfig {
@@ -48,6 +51,7 @@ impl LlmConfig {
             timeout: Duration::from_secs(30),
             deadline: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            outbound: None,
         }
     }
 
@@ -80,9 +84,11 @@ pub enum LlmError {
     Timeout,
     #[error("rate limited by the model provider")]
     RateLimited { retry_after: Option<Duration> },
-    #[error("model provider error {status}: {message}")]
+    // The provider's own words (`message`) are for logs: the display, which ends up in stored
+    // turns and API answers, never repeats what a configured address answered.
+    #[error("model provider error (HTTP {status})")]
     Server { status: u16, message: String },
-    #[error("the model provider rejected the request ({status}): {message}")]
+    #[error("the model provider rejected the request (HTTP {status})")]
     BadRequest { status: u16, message: String },
     #[error("cannot read the model's answer: {0}")]
     Decode(String),

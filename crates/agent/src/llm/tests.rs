@@ -384,3 +384,32 @@ fn stream_error_chunks_and_garbage_are_errors() {
         Err(LlmError::Decode(_))
     ));
 }
+
+#[tokio::test]
+async fn a_guarded_client_never_calls_a_model_inside_the_network() {
+    use std::sync::Arc;
+    use switchboard_netguard::{GuardedClient, OutboundPolicy, client_builder};
+
+    let fake = FakeOpenAi::spawn().await.unwrap();
+    fake.push_content("never asked");
+    let policy = Arc::new(OutboundPolicy::default());
+    let guarded = GuardedClient::new(client_builder(policy.clone()).build().unwrap(), policy);
+    // An IP literal is refused when the client is made; a name when it resolves.
+    let literal = LlmConfig {
+        outbound: Some(guarded.clone()),
+        ..config(fake.url())
+    };
+    assert!(matches!(LlmClient::new(literal), Err(LlmError::Config(_))));
+    let named = LlmConfig {
+        outbound: Some(guarded),
+        ..config(fake.url().replace("127.0.0.1", "localhost"))
+    };
+    let err = LlmClient::new(named)
+        .unwrap()
+        .chat(&ChatRequest::new(vec![ChatMessage::user("hi")]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LlmError::Config(_)), "{err:?}");
+    assert!(!err.is_retryable());
+    assert!(fake.requests().is_empty());
+}

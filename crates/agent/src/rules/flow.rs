@@ -78,7 +78,7 @@ impl Turn<'_> {
         }
         if msg.has(Intent::Hours) && !msg.has(Intent::Book) {
             return Ok(self.info(Say::Hours {
-                text: self.ctx.hours_text.clone(),
+                text: self.ctx.hours_for(self.lang),
             }));
         }
         if msg.has(Intent::Address) {
@@ -174,7 +174,7 @@ impl Turn<'_> {
         let question = self.confirm_question(pending);
         let aside = if msg.has(Intent::Hours) {
             Some(Say::Hours {
-                text: self.ctx.hours_text.clone(),
+                text: self.ctx.hours_for(self.lang),
             })
         } else if msg.has(Intent::Address) {
             Some(Say::Address {
@@ -216,8 +216,9 @@ impl Turn<'_> {
                     service: self.service_name(*service_id),
                     when: self.moment(slot.start_utc),
                     price: service
-                        .map(|s| format::money(s.price_minor, &s.currency))
+                        .map(|s| format::money(s.price_minor, &s.currency, self.lang))
                         .unwrap_or_default(),
+                    staff: None,
                 }
             }
             PendingAction::Cancel {
@@ -251,6 +252,7 @@ impl Turn<'_> {
                     let say = Say::Booked {
                         service: self.service_name(*service_id),
                         when: self.moment(appointment.start_utc),
+                        staff: None,
                     };
                     self.actions.push(AgentAction::Booked { appointment });
                     say
@@ -367,7 +369,7 @@ impl Turn<'_> {
             "{} — {} — {}",
             s.name(self.lang),
             format::duration(s.duration_min, self.lang),
-            format::money(s.price_minor, &s.currency)
+            format::money(s.price_minor, &s.currency, self.lang)
         )
     }
 

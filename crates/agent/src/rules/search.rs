@@ -2,7 +2,7 @@
 //! either propose the requested slot for confirmation or offer a short numbered list.
 use std::collections::HashSet;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use switchboard_domain::ServiceId;
 use switchboard_domain::calendar::{Slot, local_day_bounds, nearest_alternatives, resolve_start};
 
@@ -150,6 +150,9 @@ impl Turn<'_> {
         }
         let label = format::moment(requested, tz, self.today, self.lang);
         let slots = self.offer(alternatives);
+        if self.ctx.opening_hours.is_closed_at(date.weekday(), t) {
+            return Ok(Say::Closed { day: label, slots });
+        }
         Ok(Say::Taken {
             requested: label,
             slots,
@@ -167,6 +170,9 @@ impl Turn<'_> {
                 return Ok(self.nothing_free(service));
             }
             let slots = self.offer(spread_days(&later, LIST_LEN, self.ctx.timezone));
+            if self.ctx.opening_hours.is_closed_on(date.weekday()) {
+                return Ok(Say::Closed { day, slots });
+            }
             return Ok(Say::NoneOnDay { day, slots });
         }
         let slots = self.offer(spread(&slots, LIST_LEN + 1));

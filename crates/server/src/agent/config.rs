@@ -72,7 +72,8 @@ pub struct AgentSettings {
     pub address: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
-    /// Opening hours as the customer should read them; derived from staff hours when empty.
+    /// Opening hours shown verbatim in every language; when empty, they are derived from the
+    /// staff's hours and written in the customer's language.
     #[serde(default)]
     pub hours_text: Option<String>,
     /// How many past messages the model sees.
@@ -137,6 +138,7 @@ impl AgentSettings {
         sealed_key: Option<&str>,
         secrets: &SecretBox,
         business: &str,
+        outbound: &switchboard_channels::netguard::GuardedClient,
     ) -> Option<LlmConfig> {
         let llm = self.llm.as_ref()?;
         let mut config = LlmConfig::new(&llm.base_url, &llm.model);
@@ -154,6 +156,8 @@ impl AgentSettings {
             Duration::from_millis(u64::from(llm.timeout_ms.unwrap_or(15_000))).min(budget);
         config.deadline = budget;
         config.retry = RetryPolicy::default();
+        // The model's URL is the tenant's: it is called only through the guarded client.
+        config.outbound = Some(outbound.clone());
         Some(config)
     }
 }

@@ -261,7 +261,7 @@ impl LlmTurn<'_> {
                 "name": ctx.name,
                 "address": ctx.address,
                 "phone": ctx.phone,
-                "opening_hours": ctx.hours_text,
+                "opening_hours": ctx.hours_for(lang),
                 "time_zone": tz.name(),
                 "now_local": local(ctx.now),
                 "weekday": ctx.local_now().format("%A").to_string(),
@@ -271,7 +271,7 @@ impl LlmTurn<'_> {
                 "id": s.id,
                 "name": s.name(lang),
                 "duration_min": s.duration_min,
-                "price": format_money(s.price_minor, &s.currency),
+                "price": format_money(s.price_minor, &s.currency, lang),
             })).collect::<Vec<_>>()}))
             }
             ToolInvocation::ListStaff(a) => {

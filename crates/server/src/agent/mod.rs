@@ -11,19 +11,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc, Weekday};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use switchboard_agent::{
-    AppointmentInfo, BusinessContext, CustomerProfile, ServiceInfo,
+    AppointmentInfo, BusinessContext, CustomerProfile, OpeningHours, ServiceInfo,
     llm::LlmClient,
     prompt::{Author, HistoryTurn, PromptInput, build_messages, system_prompt},
     rules::{self, PendingAction, Question, RuleState, Stage},
 };
 use switchboard_crm::{BuiltinCalendar, CrmAdapter};
 use switchboard_domain::{
-    BusinessId, ConversationId, CustomerId, Language, MessageId,
-    calendar::{OpenInterval, WeeklyHours},
-    message::OutboundContent,
+    BusinessId, ConversationId, CustomerId, Language, MessageId, message::OutboundContent,
     time::now_ms,
 };
 use switchboard_store::{
@@ -57,6 +55,8 @@ pub struct ProcessTurn {
     pub secrets: SecretBox,
     /// For the payment-page link sent when a balance is too low.
     pub public_base: Arc<str>,
+    /// Model calls go through it: the model's URL is the tenant's.
+    pub outbound: switchboard_channels::netguard::GuardedClient,
 }
 
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
@@ -136,6 +136,7 @@ impl JobHandler for ProcessTurn {
                 sealed_key.as_deref(),
                 &self.secrets,
                 &business.id.to_string(),
+                &self.outbound,
             ),
         };
         let result = turn.run(&pending).await;
@@ -461,7 +462,7 @@ impl Turn<'_> {
                 // rather than let the rule-based agent answer from the old state.
                 tracing::warn!(conversation = %self.conv.id, error = %f.error, "the model failed after a confirmed change");
                 Ok(Answer {
-                    reply: done_text(language).to_string(),
+                    reply: done_text(language),
                     state: RuleState {
                         language: Some(language),
                         stage: Stage::Completed,
@@ -527,11 +528,8 @@ impl Turn<'_> {
         let s = self.settings;
         Ok(BusinessContext {
             address: s.address.clone(),
-            hours_text: s
-                .hours_text
-                .clone()
-                .filter(|h| !h.trim().is_empty())
-                .or_else(|| hours_text(staff)),
+            hours_text: s.hours_text.clone().filter(|h| !h.trim().is_empty()),
+            opening_hours: OpeningHours::from_staff(staff.iter().map(|m| &m.hours)),
             phone: s.phone.clone(),
             default_language: self.business.default_language,
             services,
@@ -553,12 +551,8 @@ impl Turn<'_> {
 }
 
 /// Said when the model made the confirmed change but failed before wording its answer.
-fn done_text(lang: Language) -> &'static str {
-    match lang {
-        Language::En => "Done! Your booking is updated. Anything else I can help with?",
-        Language::Ru => "Готово! Ваша запись обновлена. Чем ещё могу помочь?",
-        Language::He => "בוצע! התור שלך עודכן. אפשר לעזור במשהו נוסף?",
-    }
+fn done_text(lang: Language) -> String {
+    switchboard_i18n::text(lang, "change-done", None)
 }
 
 async fn rule_answer(
@@ -579,51 +573,4 @@ async fn rule_answer(
         llm_calls: 0,
         error,
     }
-}
-
-/// Opening hours from the staff's working hours: on each day, the span from the first
-/// person's start to the last person's end ("Mon-Fri 09:00-19:00, Sat 10:00-16:00").
-pub fn hours_text(staff: &[switchboard_store::calendar::Staff]) -> Option<String> {
-    const DAYS: [(Weekday, &str); 7] = [
-        (Weekday::Mon, "Mon"),
-        (Weekday::Tue, "Tue"),
-        (Weekday::Wed, "Wed"),
-        (Weekday::Thu, "Thu"),
-        (Weekday::Fri, "Fri"),
-        (Weekday::Sat, "Sat"),
-        (Weekday::Sun, "Sun"),
-    ];
-    let span = |day: Weekday| {
-        let all: Vec<&OpenInterval> = staff
-            .iter()
-            .flat_map(|m| WeeklyHours::day(&m.hours, day))
-            .collect();
-        let start = all.iter().map(|i| i.start()).min()?;
-        let end = all.iter().map(|i| i.end()).max()?;
-        Some(format!("{start}-{end}"))
-    };
-    let mut groups: Vec<(usize, usize, String)> = Vec::new();
-    for (i, (day, _)) in DAYS.iter().enumerate() {
-        let Some(s) = span(*day) else { continue };
-        match groups.last_mut() {
-            Some((_, last, text)) if *last + 1 == i && *text == s => *last = i,
-            _ => groups.push((i, i, s)),
-        }
-    }
-    if groups.is_empty() {
-        return None;
-    }
-    Some(
-        groups
-            .iter()
-            .map(|(a, b, s)| {
-                if a == b {
-                    format!("{} {s}", DAYS[*a].1)
-                } else {
-                    format!("{}-{} {s}", DAYS[*a].1, DAYS[*b].1)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    )
 }

@@ -98,11 +98,7 @@ async fn change_settings(
     let mut body = merge_sent(AgentSettings::from_stored(stored), sent)?;
     let mut key_update = None;
     if let Some(llm) = &mut body.llm {
-        let url = url::Url::parse(&llm.base_url)
-            .map_err(|_| ApiError::validation("llm.base_url must be an http(s) URL"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(ApiError::validation("llm.base_url must be an http(s) URL"));
-        }
+        crate::outbound::check_tenant_url(state, "llm.base_url", &llm.base_url).await?;
         if llm.model.trim().is_empty() {
             return Err(ApiError::validation("llm.model is required"));
         }

@@ -8,9 +8,7 @@ use switchboard_domain::{ChannelId, message::ChannelKind};
 use switchboard_store::channel_admin::ChannelUpdate;
 
 use crate::{
-    api::channels::{
-        Channel, MANAGERS, feature_for, register_bridge_webhook, validate_api_base, view,
-    },
+    api::channels::{Channel, MANAGERS, feature_for, register_bridge_webhook, view},
     app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
@@ -85,8 +83,8 @@ pub async fn update(
     }
     match &body.api_base {
         Some(Some(base)) => {
-            validate_api_base(base)?;
-            update.api_base = Some(Some(base.trim_end_matches('/').to_string()));
+            let base = crate::outbound::check_tenant_url(&state, "api_base", base).await?;
+            update.api_base = Some(Some(base));
         }
         Some(None) if kind == ChannelKind::WhatsappWeb => {
             return Err(ApiError::validation(

@@ -17,15 +17,6 @@ use crate::{
 
 pub(crate) const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 
-/// The one check of a provider API base URL, for create and update alike.
-pub(crate) fn validate_api_base(base: &str) -> ApiResult<()> {
-    let u = url::Url::parse(base).map_err(|_| ApiError::validation("api_base must be a URL"))?;
-    if !matches!(u.scheme(), "http" | "https") {
-        return Err(ApiError::validation("api_base must be http(s)"));
-    }
-    Ok(())
-}
-
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateChannel {
@@ -126,9 +117,10 @@ pub async fn create(
             "a whatsapp_web channel needs api_base (the bridge URL)",
         ));
     }
-    if let Some(base) = &body.api_base {
-        validate_api_base(base)?;
-    }
+    let api_base = match &body.api_base {
+        Some(base) => Some(crate::outbound::check_tenant_url(&state, "api_base", base).await?),
+        None => None,
+    };
     let creds = body.credentials.validate(body.kind)?;
     let id = ChannelId::new();
     let row = tenant
@@ -143,7 +135,7 @@ pub async fn create(
             },
             address,
             credentials: creds.seal(&state.secrets, &id.to_string())?,
-            api_base: body.api_base.map(|b| b.trim_end_matches('/').to_string()),
+            api_base,
             settings: serde_json::json!({"polling": body.polling, "send_rate_per_sec": body.send_rate_per_sec}),
         })
         .await?;
@@ -254,6 +246,11 @@ pub async fn health(
     if row.kind()? == ChannelKind::WhatsappWeb
         && let Some(base) = &row.api_base
     {
+        // A base stored before the allow-list was tightened is never called.
+        if let Err(e) = state.outbound.check(base) {
+            out.last_error = Some(format!("bridge address refused: {e}"));
+            return Ok(AppJson(out));
+        }
         let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
         let client = EvolutionClient::new(
             state.http.clone(),
@@ -297,6 +294,10 @@ pub async fn telegram_set_webhook(
     let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
     let mut client = TelegramClient::new(state.http.clone(), creds.telegram());
     if let Some(b) = &row.api_base {
+        state
+            .outbound
+            .check(b)
+            .map_err(|_| crate::outbound::blocked("api_base"))?;
         client = client.with_api_base(b.clone());
     }
     let url = format!(

@@ -18,6 +18,7 @@ use crate::{
     billing::{PaymentProvider, payments},
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppPath, RawBody},
+    ops::limits::Peer,
 };
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
@@ -26,9 +27,26 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-fn refuse(provider: &str, business: BusinessId, e: impl std::fmt::Display) -> ApiError {
-    tracing::warn!(%provider, %business, reason = %e, "payment webhook signature refused");
-    ApiError::forbidden("webhook signature check failed")
+/// A signature that does not verify: 403, or 429 past the limit on unverified requests per
+/// source and per business. Verified events are never limited (see [`crate::ops::limits`]).
+fn refuse(
+    state: &AppState,
+    peer: Peer,
+    provider: &str,
+    business: BusinessId,
+    e: impl std::fmt::Display,
+) -> ApiError {
+    let refusal = ApiError::forbidden("webhook signature check failed");
+    match state
+        .limits
+        .unverified_webhook(peer, &format!("{provider}:{business}"), refusal)
+    {
+        limited @ ApiError::TooManyRequests { .. } => limited,
+        refusal => {
+            tracing::warn!(%provider, %business, reason = %e, "payment webhook signature refused");
+            refusal
+        }
+    }
 }
 
 fn bad_payload(e: impl std::fmt::Display) -> ApiError {
@@ -42,11 +60,11 @@ fn bad_payload(e: impl std::fmt::Display) -> ApiError {
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn stripe(
     State(state): State<AppState>,
+    peer: Peer,
     AppPath(id): AppPath<BusinessId>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<StatusCode> {
-    state.limits.webhook(&format!("stripe:{id}"))?;
     let business = state.store.get_business(id).await?;
     let tenant = state.store.tenant(business.id);
     let (creds, _) = payments::open(&state, &tenant, PaymentProvider::Stripe)
@@ -59,7 +77,7 @@ pub async fn stripe(
         switchboard_domain::time::now_ms() / 1000,
         DEFAULT_TOLERANCE_SECS,
     )
-    .map_err(|e| refuse("stripe", id, e))?;
+    .map_err(|e| refuse(&state, peer, "stripe", id, e))?;
     let event = StripeEvent::parse(&body).map_err(bad_payload)?;
     // A signed event that is not one of our top-ups (the business's other Stripe sales) is
     // acknowledged and ignored: refusing it would make Stripe retry it for days and finally
@@ -115,11 +133,11 @@ async fn find_topup(
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn square(
     State(state): State<AppState>,
+    peer: Peer,
     AppPath(id): AppPath<BusinessId>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<StatusCode> {
-    state.limits.webhook(&format!("square:{id}"))?;
     let business = state.store.get_business(id).await?;
     let tenant = state.store.tenant(business.id);
     let (creds, settings) = payments::open(&state, &tenant, PaymentProvider::Square)
@@ -137,7 +155,7 @@ pub async fn square(
         &body,
         header(&headers, "x-square-hmacsha256-signature"),
     )
-    .map_err(|e| refuse("square", id, e))?;
+    .map_err(|e| refuse(&state, peer, "square", id, e))?;
     let event = SquareEvent::parse(&body).map_err(bad_payload)?;
     // Signed but not a payment of ours (no order, say): acknowledged and ignored, so Square
     // does not retry it.

@@ -118,13 +118,17 @@ pub async fn pay_page(
 ) -> ApiResult<Response> {
     let business = paying_business(&state, id).await?;
     let tariff = billing::load_tariff(&state.store.tenant(business.id)).await?;
+    let page = switchboard_i18n::billing::pay_page(business.default_language, &business.name);
     let name = escape(&business.name);
     let options: String = tariff
         .topup_amounts
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let label = escape(&Money::new(*a, tariff.currency).to_string());
+            let label = escape(&switchboard_i18n::format::money_of(
+                Money::new(*a, tariff.currency),
+                business.default_language,
+            ));
             let checked = if i == 0 { " checked" } else { "" };
             format!("<label><input type=\"radio\" name=\"amount\" value=\"{a}\"{checked} required> {label}</label><br>\n")
         })
@@ -135,12 +139,18 @@ pub async fn pay_page(
         "ltr"
     };
     let lang = business.default_language.code();
+    let (title, intro, phone, submit) = (
+        escape(&page.title),
+        escape(&page.intro),
+        escape(&page.phone),
+        escape(&page.submit),
+    );
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Top up — {name}</title></head><body>\n<h1>{name}</h1>\n<p>Top up your balance.</p>\n\
+<title>{title}</title></head><body>\n<h1>{name}</h1>\n<p>{intro}</p>\n\
 <form method=\"post\" action=\"/pay/{id}\">\n{options}\
-<label>Phone number <input type=\"tel\" name=\"phone\" required pattern=\"\\+[1-9][0-9]{{6,14}}\" placeholder=\"+14155550100\" autocomplete=\"tel\"></label><br>\n\
-<button type=\"submit\">Pay</button>\n</form>\n</body></html>\n",
+<label>{phone} <input type=\"tel\" name=\"phone\" required pattern=\"\\+[1-9][0-9]{{6,14}}\" placeholder=\"+14155550100\" autocomplete=\"tel\" dir=\"ltr\"></label><br>\n\
+<button type=\"submit\">{submit}</button>\n</form>\n</body></html>\n",
         id = business.id
     );
     Ok(Html(html).into_response())

@@ -17,6 +17,7 @@ use crate::{
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppPath, RawBody},
     messaging::creds::Credentials,
+    ops::limits::Peer,
 };
 
 const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
@@ -25,24 +26,38 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// The channel a webhook names, with its secrets. No rate limit comes before this or the
+/// signature check: a verified webhook is always stored (see [`crate::ops::limits`]).
 async fn load(
     state: &AppState,
+    peer: Peer,
     id: ChannelId,
     kinds: &[ChannelKind],
 ) -> ApiResult<(ChannelRow, Credentials)> {
-    state.limits.webhook(&id.to_string())?;
-    let row = state.store.channel_for_webhook(id).await?;
-    let kind = row.kind()?;
-    if !kinds.contains(&kind) {
-        return Err(ApiError::NotFound);
-    }
+    let row = match state.store.channel_for_webhook(id).await {
+        Ok(row) if row.kind().is_ok_and(|k| kinds.contains(&k)) => row,
+        Ok(_) | Err(switchboard_store::StoreError::NotFound) => {
+            return Err(state
+                .limits
+                .unverified_webhook(peer, &id.to_string(), ApiError::NotFound));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
     Ok((row, creds))
 }
 
-fn refuse(channel: &ChannelRow, e: VerifyError) -> ApiError {
-    tracing::warn!(channel = %channel.id, reason = %e, "webhook signature refused");
-    ApiError::forbidden("webhook signature check failed")
+/// A request whose signature did not verify: 403, or 429 once its source or channel has sent
+/// too many of those (logged only within the limit, so a flood cannot flood the logs).
+fn refuse(state: &AppState, peer: Peer, channel: &ChannelRow, e: VerifyError) -> ApiError {
+    let refusal = ApiError::forbidden("webhook signature check failed");
+    match state.limits.unverified_webhook(peer, &channel.id, refusal) {
+        limited @ ApiError::TooManyRequests { .. } => limited,
+        refusal => {
+            tracing::warn!(channel = %channel.id, peer = ?peer.0, reason = %e, "webhook signature refused");
+            refusal
+        }
+    }
 }
 
 fn bad_payload(e: impl std::fmt::Display) -> ApiError {
@@ -111,6 +126,7 @@ fn twiml() -> Response {
     responses((status = 200, description = "Empty TwiML", content_type = "text/xml"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn twilio_inbound(
     State(state): State<AppState>,
+    peer: Peer,
     AppPath(id): AppPath<ChannelId>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
@@ -118,6 +134,7 @@ pub async fn twilio_inbound(
 ) -> ApiResult<Response> {
     let (channel, creds) = load(
         &state,
+        peer,
         id,
         &[ChannelKind::TwilioSms, ChannelKind::TwilioWhatsapp],
     )
@@ -129,7 +146,7 @@ pub async fn twilio_inbound(
         &body,
         header(&headers, "x-twilio-signature"),
     )
-    .map_err(|e| refuse(&channel, e))?;
+    .map_err(|e| refuse(&state, peer, &channel, e))?;
     let event = twilio::parse_webhook(&body, now_ms()).map_err(bad_payload)?;
     apply(&state, &channel, vec![event]).await?;
     Ok(twiml())
@@ -147,16 +164,21 @@ pub struct HubQuery {
     responses((status = 200, description = "The echoed hub.challenge", content_type = "text/plain"), (status = 403, body = ErrorBody)))]
 pub async fn meta_handshake(
     State(state): State<AppState>,
+    peer: Peer,
     AppPath(id): AppPath<ChannelId>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<Response> {
-    let (_, creds) = load(&state, id, &[ChannelKind::MetaWhatsapp]).await?;
+    let (_, creds) = load(&state, peer, id, &[ChannelKind::MetaWhatsapp]).await?;
     match meta::verify_handshake_query(
         creds.verify_token.as_deref().unwrap_or_default(),
         uri.query().unwrap_or(""),
     ) {
         Some(challenge) => Ok(([(header::CONTENT_TYPE, "text/plain")], challenge).into_response()),
-        None => Err(ApiError::forbidden("verify token mismatch")),
+        None => Err(state.limits.unverified_webhook(
+            peer,
+            &id.to_string(),
+            ApiError::forbidden("verify token mismatch"),
+        )),
     }
 }
 
@@ -167,17 +189,18 @@ pub async fn meta_handshake(
     responses((status = 200), (status = 403, body = ErrorBody)))]
 pub async fn meta_inbound(
     State(state): State<AppState>,
+    peer: Peer,
     AppPath(id): AppPath<ChannelId>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<StatusCode> {
-    let (channel, creds) = load(&state, id, &[ChannelKind::MetaWhatsapp]).await?;
+    let (channel, creds) = load(&state, peer, id, &[ChannelKind::MetaWhatsapp]).await?;
     meta::verify_signature(
         creds.app_secret.as_deref().unwrap_or_default(),
         &body,
         header(&headers, meta::SIGNATURE_HEADER),
     )
-    .map_err(|e| refuse(&channel, e))?;
+    .map_err(|e| refuse(&state, peer, &channel, e))?;
     let events = meta::parse_webhook(&body, now_ms()).map_err(bad_payload)?;
     apply(&state, &channel, events).await?;
     Ok(StatusCode::OK)
@@ -190,16 +213,17 @@ pub async fn meta_inbound(
     responses((status = 200), (status = 403, body = ErrorBody)))]
 pub async fn telegram_inbound(
     State(state): State<AppState>,
+    peer: Peer,
     AppPath(id): AppPath<ChannelId>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<StatusCode> {
-    let (channel, creds) = load(&state, id, &[ChannelKind::Telegram]).await?;
+    let (channel, creds) = load(&state, peer, id, &[ChannelKind::Telegram]).await?;
     telegram::verify_secret_token(
         creds.secret_token.as_deref().unwrap_or_default(),
         header(&headers, telegram::SECRET_HEADER),
     )
-    .map_err(|e| refuse(&channel, e))?;
+    .map_err(|e| refuse(&state, peer, &channel, e))?;
     let event = telegram::parse_update(&body, now_ms()).map_err(bad_payload)?;
     apply(&state, &channel, event.into_iter().collect()).await?;
     Ok(StatusCode::OK)
@@ -212,16 +236,17 @@ pub async fn telegram_inbound(
     responses((status = 200), (status = 403, body = ErrorBody)))]
 pub async fn evolution_inbound(
     State(state): State<AppState>,
+    peer: Peer,
     AppPath(id): AppPath<ChannelId>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<StatusCode> {
-    let (channel, creds) = load(&state, id, &[ChannelKind::WhatsappWeb]).await?;
+    let (channel, creds) = load(&state, peer, id, &[ChannelKind::WhatsappWeb]).await?;
     evolution::verify_secret(
         creds.webhook_secret.as_deref().unwrap_or_default(),
         header(&headers, evolution::SECRET_HEADER),
     )
-    .map_err(|e| refuse(&channel, e))?;
+    .map_err(|e| refuse(&state, peer, &channel, e))?;
     let events = evolution::parse_webhook(&body, now_ms()).map_err(bad_payload)?;
     apply(&state, &channel, events).await?;
     Ok(StatusCode::OK)

@@ -115,33 +115,12 @@ pub fn payment_page_url(public_base: &str, business: &Business) -> String {
 
 /// The payment-link message in `lang`.
 pub fn payment_link_text(lang: Language, business: &Business, link: &str) -> String {
-    match lang {
-        Language::En => format!(
-            "Your balance with {} is too low for a reply. Top up here: {link}",
-            business.name
-        ),
-        Language::Ru => format!(
-            "Недостаточно средств на балансе в {} для ответа. Пополните баланс: {link}",
-            business.name
-        ),
-        Language::He => format!(
-            "היתרה שלך ב-{} נמוכה מדי כדי לקבל תשובה. לטעינת יתרה: {link}",
-            business.name
-        ),
-    }
+    switchboard_i18n::billing::payment_link(lang, &business.name, link)
 }
 
 /// The receipt sent after a top-up is credited.
 pub fn receipt_text(lang: Language, credited: Money, balance: Money) -> String {
-    match lang {
-        Language::En => {
-            format!("Payment received: {credited} added. Your balance is {balance}. Thank you!")
-        }
-        Language::Ru => {
-            format!("Оплата получена: зачислено {credited}. Ваш баланс: {balance}. Спасибо!")
-        }
-        Language::He => format!("התשלום התקבל: נוספו {credited}. היתרה שלך: {balance}. תודה!"),
-    }
+    switchboard_i18n::billing::receipt(lang, credited, balance)
 }
 
 /// The language to write to a customer in: theirs when known, else the business's.

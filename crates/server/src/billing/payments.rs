@@ -155,7 +155,12 @@ pub async fn create_topup(
             credit_currency: credit_currency.code(),
         })
         .await?;
-    let name = format!("{} balance top-up {price}", business.name);
+    // A pay-form top-up has no customer yet: the business's language names the product.
+    let lang = match customer_id {
+        Some(c) => customer_language(&tenant, business, c).await,
+        None => business.default_language,
+    };
+    let name = switchboard_i18n::billing::topup_product(lang, &business.name, price);
     let base = state.config.public_base();
     let (reference, url) = match provider {
         PaymentProvider::Stripe => {

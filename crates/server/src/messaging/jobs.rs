@@ -1,9 +1,9 @@
 //! The outbox sender: the `message.send` job. (`conversation.process`, the agent's turn, lives
 //! in [`crate::agent`].)
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
-use switchboard_channels::{SendError, SentMessage};
+use switchboard_channels::{SendError, SentMessage, error::codes, netguard::GuardedClient};
 use switchboard_domain::{
     BusinessId, MessageId,
     message::{ChannelKind, DeliveryStatus, Identity, OutboundContent},
@@ -11,6 +11,7 @@ use switchboard_domain::{
 use switchboard_store::{
     Store,
     jobs::Job,
+    outbox::{OUTCOME_UNKNOWN, SendClaim},
     worker::{JobError, JobHandler},
 };
 
@@ -34,9 +35,11 @@ fn business(job: &Job) -> Result<BusinessId, JobError> {
 pub struct SendOutbound {
     pub store: Store,
     pub secrets: switchboard_store::crypto::SecretBox,
-    pub http: reqwest::Client,
+    /// The guarded provider client: channel base URLs are the tenants' to set.
+    pub outbound: GuardedClient,
     pub public_base: Arc<str>,
     pub throttle: SendThrottle,
+    pub accepted: Acceptances,
 }
 
 /// Paces sends per channel (that is, per sending number or bot) at what the provider tolerates:
@@ -101,7 +104,12 @@ impl JobHandler for SendOutbound {
         let id: MessageId = field(job, "message_id")?;
         let tenant = self.store.tenant(biz);
         let msg = tenant.get_message(id).await?;
-        if msg.provider_message_id.is_some() || msg.status != DeliveryStatus::Queued.as_str() {
+        // The provider accepted this message on an earlier attempt but writing that down
+        // failed: only the write is retried.
+        if let Some(sent) = self.accepted.take(&msg.id) {
+            return self.record_accepted(&msg.id, sent).await;
+        }
+        if msg.sent_at.is_some() || !matches!(msg.status.as_str(), "queued" | "sending") {
             return Ok(()); // Sent (or failed) by an earlier attempt: never send twice.
         }
         let channel = tenant
@@ -113,8 +121,16 @@ impl JobHandler for SendOutbound {
             "{}/webhooks/twilio/{}",
             self.public_base, channel.id
         ));
-        let Some(sender) =
-            creds::sender(&self.http, kind, &channel, &creds, callback).map_err(JobError::fatal)?
+        if let Some(Err(e)) = channel.api_base.as_deref().map(|b| self.outbound.check(b)) {
+            let why = format!("api_base refused: {e}");
+            let _ = self.store.set_channel_error(&channel.id, &why).await;
+            self.store
+                .mark_failed(&msg.id, Some(codes::BLOCKED_ADDRESS), &why)
+                .await?;
+            return Ok(());
+        }
+        let Some(sender) = creds::sender(self.outbound.client(), kind, &channel, &creds, callback)
+            .map_err(JobError::fatal)?
         else {
             // The API channel: the integrator reads replies through the API.
             self.store
@@ -147,22 +163,31 @@ impl JobHandler for SendOutbound {
             .and_then(|r| u32::try_from(r).ok())
             .unwrap_or_else(|| default_send_rate(kind));
         self.throttle.wait(&channel.id, rate).await;
+        // Everything that can fail before the provider call has run: from here on the row
+        // says an attempt is under way, so a crash cannot lead to a blind second send.
+        match self.store.begin_send(&msg.id).await? {
+            SendClaim::Claimed => {}
+            SendClaim::Done => return Ok(()),
+            SendClaim::Unknown => return outcome_unknown(&self.store, &msg.id).await,
+        }
         match sender.send(&to, &content, &msg.id).await {
-            Ok(SentMessage {
-                provider_message_id,
-                status,
-            }) => {
-                let status = status.unwrap_or(DeliveryStatus::Sent);
-                self.store
-                    .mark_sent(&msg.id, &provider_message_id, status.as_str())
-                    .await?;
-                Ok(())
+            Ok(sent) => self.record_accepted(&msg.id, sent).await,
+            Err(e) if e.may_have_been_sent() => {
+                let _ = self
+                    .store
+                    .set_channel_error(&channel.id, &e.to_string())
+                    .await;
+                tracing::warn!(message = %msg.id, error = %e, detail = e.message(), "send outcome unknown");
+                outcome_unknown(&self.store, &msg.id).await
             }
             Err(e) if e.is_retryable() => {
                 let _ = self
                     .store
                     .set_channel_error(&channel.id, &e.to_string())
                     .await;
+                // The provider certainly does not have it: a later attempt may send. If this
+                // write fails, the next attempt finds the row mid-send and sends nothing.
+                self.store.release_send(&msg.id).await?;
                 Err(JobError::Retry {
                     error: e.to_string(),
                     after: e.retry_after(),
@@ -179,8 +204,71 @@ impl JobHandler for SendOutbound {
     }
 }
 
+/// Waits between tries of the write that records an acceptance: a brief database hiccup
+/// should not cost a whole job retry.
+const RECORD_PAUSES_MS: [u64; 3] = [0, 50, 250];
+
+impl SendOutbound {
+    async fn record_accepted(&self, id: &str, sent: SentMessage) -> Result<(), JobError> {
+        let status = sent.status.unwrap_or(DeliveryStatus::Sent);
+        let mut last = None;
+        for pause in RECORD_PAUSES_MS {
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+            match self
+                .store
+                .mark_sent(id, &sent.provider_message_id, status.as_str())
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+        }
+        let error = last.map(|e| e.to_string()).unwrap_or_default();
+        tracing::error!(message = id, provider_message_id = %sent.provider_message_id, error = %error,
+            "the provider accepted a message but recording it failed; retrying the record only");
+        self.accepted.keep(id, sent);
+        Err(JobError::retry(format!(
+            "recording the provider's acceptance failed: {error}"
+        )))
+    }
+}
+
+/// Acceptances whose record write failed, by message id, so the job's next attempt in this
+/// process writes them instead of calling the provider again.
+#[derive(Clone, Default)]
+pub struct Acceptances(Arc<std::sync::Mutex<HashMap<String, SentMessage>>>);
+
+impl Acceptances {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SentMessage>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    fn keep(&self, id: &str, sent: SentMessage) {
+        self.lock().insert(id.to_string(), sent);
+    }
+    fn take(&self, id: &str) -> Option<SentMessage> {
+        self.lock().remove(id)
+    }
+}
+
+/// A send whose result we cannot know (no answer in time, the connection dropped, or a crash
+/// mid-call). None of our providers deduplicates sends, so sending again could deliver twice:
+/// the message is set aside for staff instead.
+async fn outcome_unknown(store: &Store, id: &str) -> Result<(), JobError> {
+    tracing::warn!(message = id, "send outcome unknown; not sent again");
+    store
+        .mark_failed(
+            id,
+            Some(OUTCOME_UNKNOWN),
+            "the provider may have received this message; not sent again to avoid a duplicate",
+        )
+        .await?;
+    Ok(())
+}
+
 async fn permanent(store: &Store, id: &str, e: &SendError) -> Result<(), JobError> {
-    tracing::warn!(message = id, error = %e, "send failed permanently");
-    store.mark_failed(id, e.code(), e.message()).await?;
+    tracing::warn!(message = id, error = %e, detail = e.message(), "send failed permanently");
+    store.mark_failed(id, e.code(), &e.to_string()).await?;
     Ok(())
 }

@@ -22,6 +22,10 @@ fn client(state: &AppState, row: &ChannelRow) -> anyhow::Result<TelegramClient> 
     let creds = Credentials::open(&state.secrets, row)?;
     let mut c = TelegramClient::new(state.http.clone(), creds.telegram());
     if let Some(b) = &row.api_base {
+        state
+            .outbound
+            .check(b)
+            .map_err(|e| anyhow::anyhow!("api_base refused: {e}"))?;
         c = c.with_api_base(b.clone());
     }
     Ok(c)

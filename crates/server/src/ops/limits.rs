@@ -1,14 +1,23 @@
-//! Rate limits kept in this process (GCRA through `governor`): inbound webhooks per channel,
-//! API sends per business and per destination, the public pay form per client IP and per phone. Over the limit our API answers 429 with
-//! `Retry-After`. Webhook limits are generous: they stop floods, not customers (Meta and the
-//! bridge retry a 429; Twilio does not, so its limit sits far above any real number's traffic).
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+//! Rate limits kept in this process (GCRA through `governor`): unverified webhook requests per
+//! source IP and per channel, API sends per business and per destination, the public pay form
+//! per client IP and per phone. Over the limit we answer 429 with `Retry-After`.
+//!
+//! A webhook whose signature verifies is never limited: Twilio does not retry a 429, so a
+//! limit on verified traffic loses customers' messages. Verification (one primary-key read and
+//! an HMAC) always runs; only requests that fail it — forged or unsigned, for an unknown or
+//! wrong channel — count against the limits, which then answer them 429 instead of 403/404.
+use std::{
+    convert::Infallible,
+    net::{IpAddr, SocketAddr},
+    num::NonZeroU32,
+    sync::Arc,
+    time::Duration,
+};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::request::Parts,
 };
-
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
     clock::{Clock, DefaultClock},
@@ -23,7 +32,9 @@ fn quota(per_second: u32, burst: u32) -> Quota {
 
 #[derive(Clone)]
 pub struct Limits {
-    webhooks: Arc<DefaultKeyedRateLimiter<String>>,
+    unverified_per_source: Arc<DefaultKeyedRateLimiter<String>>,
+    unverified_per_channel: Arc<DefaultKeyedRateLimiter<String>>,
+    public_forms: Arc<DefaultKeyedRateLimiter<String>>,
     sends_per_business: Arc<DefaultKeyedRateLimiter<String>>,
     sends_per_destination: Arc<DefaultKeyedRateLimiter<String>>,
     pay_per_ip: Arc<DefaultKeyedRateLimiter<String>>,
@@ -44,13 +55,19 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// `webhooks_per_sec` per channel, with bursts of five seconds' worth.
-    pub fn new(webhooks_per_sec: u32) -> Self {
+    /// `unverified_per_sec` failed webhook requests per source IP and per channel, with
+    /// bursts of five seconds' worth.
+    pub fn new(unverified_per_sec: u32) -> Self {
+        let unverified = || {
+            Arc::new(RateLimiter::keyed(quota(
+                unverified_per_sec,
+                unverified_per_sec.saturating_mul(5),
+            )))
+        };
         Limits {
-            webhooks: Arc::new(RateLimiter::keyed(quota(
-                webhooks_per_sec,
-                webhooks_per_sec.saturating_mul(5),
-            ))),
+            unverified_per_source: unverified(),
+            unverified_per_channel: unverified(),
+            public_forms: unverified(),
             sends_per_business: Arc::new(RateLimiter::keyed(quota(50, 200))),
             sends_per_destination: Arc::new(RateLimiter::keyed(quota(1, 10))),
             // Each form submission opens a checkout session at the provider: a person pays a
@@ -70,9 +87,44 @@ fn check(limiter: &DefaultKeyedRateLimiter<String>, key: String) -> Result<(), A
     })
 }
 
+/// The address the request came from (the TCP peer; behind a proxy, the proxy). `None` when
+/// the app is served without connection info.
+#[derive(Clone, Copy, Debug)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
 impl Limits {
-    pub fn webhook(&self, channel_id: &str) -> Result<(), ApiError> {
-        check(&self.webhooks, channel_id.to_string())
+    /// Counts a webhook request that failed verification (or named no channel of that kind)
+    /// against its source and its channel; over either limit, the 429 replaces `refusal`.
+    /// Both budgets are always charged, so a flood spread over channels still meets its
+    /// source's limit and one spread over sources meets the channel's.
+    pub fn unverified_webhook(&self, peer: Peer, channel_id: &str, refusal: ApiError) -> ApiError {
+        let source = peer
+            .0
+            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+        let by_source = check(&self.unverified_per_source, source);
+        let by_channel = check(&self.unverified_per_channel, channel_id.to_string());
+        match (by_source, by_channel) {
+            (Ok(()), Ok(())) => refusal,
+            (Err(limited), _) | (_, Err(limited)) => limited,
+        }
+    }
+
+    /// A request to an unauthenticated public form (the pay form), keyed by the caller.
+    pub fn webhook(&self, key: &str) -> Result<(), ApiError> {
+        check(&self.public_forms, key.to_string())
     }
 
     /// One API send by `business` to `destination` (a conversation's customer address).
@@ -126,7 +178,7 @@ pub fn client_ip<'a>(
 }
 
 impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
+    type Rejection = Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -134,7 +186,7 @@ impl FromRequestParts<AppState> for ClientIp {
     ) -> Result<Self, Self::Rejection> {
         let Some(peer) = parts
             .extensions
-            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
         else {
             return Ok(ClientIp(None));
@@ -168,6 +220,33 @@ mod tests {
         }
         // Another destination of the same business is not affected.
         assert!(l.send("b1", "+14155550101").is_ok());
+    }
+
+    #[test]
+    fn unverified_webhooks_are_limited_per_source_and_per_channel() {
+        let l = Limits::new(1);
+        let a = Peer(Some("192.0.2.1".parse().unwrap()));
+        let b = Peer(Some("192.0.2.2".parse().unwrap()));
+        let refused = || ApiError::forbidden("bad signature");
+        for _ in 0..5 {
+            assert!(matches!(
+                l.unverified_webhook(a, "ch1", refused()),
+                ApiError::Forbidden(_)
+            ));
+        }
+        assert!(matches!(
+            l.unverified_webhook(a, "ch2", refused()),
+            ApiError::TooManyRequests { .. }
+        ));
+        // Another source meets the first channel's exhausted budget.
+        assert!(matches!(
+            l.unverified_webhook(b, "ch1", refused()),
+            ApiError::TooManyRequests { .. }
+        ));
+        assert!(matches!(
+            l.unverified_webhook(b, "ch3", refused()),
+            ApiError::Forbidden(_)
+        ));
     }
 
     #[test]

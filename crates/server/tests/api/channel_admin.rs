@@ -127,6 +127,11 @@ async fn patch_with_bad_values_is_422_and_changes_nothing() {
         let r = app.patch(&path, &a.owner_key, bad.clone()).await;
         assert_error(r, 422, "validation_failed").await;
     }
+    // An internal address the operator has not allowed is refused like on create.
+    let r = app
+        .patch(&path, &a.owner_key, json!({"api_base": "http://10.1.2.3/"}))
+        .await;
+    assert_error(r, 422, "outbound_address_blocked").await;
     let r = app
         .patch(&path, &a.owner_key, json!({"colour": "red"}))
         .await;

@@ -34,6 +34,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let mut config = Config::for_tests(&db.url);
     config.public_url = format!("http://{addr}");
+    // The fake providers listen on loopback, which the outbound guard refuses by default.
+    config.outbound_allow = "127.0.0.1".into();
     tweak(&mut config);
     let state = AppState::new(config).await.unwrap();
     let shutdown = CancellationToken::new();

@@ -6,10 +6,10 @@ use switchboard_test_support::{evolution, meta, telegram, twilio};
 
 use crate::helpers::{ADMIN, TestApp, assert_error, spawn_app, spawn_app_with};
 
-const TOKEN: &str = "twilio-auth-token-1234";
-const OUR_NUMBER: &str = "+14155559999";
+pub(crate) const TOKEN: &str = "twilio-auth-token-1234";
+pub(crate) const OUR_NUMBER: &str = "+14155559999";
 
-async fn twilio_channel(app: &TestApp, key: &str, kind: &str, api_base: &str) -> Value {
+pub(crate) async fn twilio_channel(app: &TestApp, key: &str, kind: &str, api_base: &str) -> Value {
     let r = app
         .post(
             "/api/v1/channels",
@@ -23,7 +23,7 @@ async fn twilio_channel(app: &TestApp, key: &str, kind: &str, api_base: &str) ->
 }
 
 /// Posts a Twilio webhook signed for `signed_url` to our local server.
-async fn post_twilio(
+pub(crate) async fn post_twilio(
     app: &TestApp,
     channel_id: &str,
     signed_url: &str,
@@ -210,7 +210,12 @@ async fn one_customer_across_sms_and_whatsapp() {
     app.stop().await;
 }
 
-async fn inbound_conversation(app: &TestApp, key: &str, ch: &Value, sid: &str) -> String {
+pub(crate) async fn inbound_conversation(
+    app: &TestApp,
+    key: &str,
+    ch: &Value,
+    sid: &str,
+) -> String {
     let id = ch["id"].as_str().unwrap();
     let url = format!("{}/webhooks/twilio/{id}", app.base);
     let params = twilio::sms_params(sid, "+14155550100", OUR_NUMBER, "hi");

@@ -1,10 +1,12 @@
 //! What the rule-based agent says, as data, rendered into English, Russian or Hebrew text.
-//! Dates, times and prices arrive already formatted for the language.
-mod en;
-mod he;
-mod ru;
+//! Dates, times and prices arrive already formatted for the language; the sentences around
+//! them are Fluent messages (`crates/i18n/locales/*/agent.ftl`), one per variant, so a new
+//! variant is one arm in [`message`] and one message in each language's file.
+#[cfg(test)]
+mod tests;
 
 use switchboard_domain::Language;
+use switchboard_i18n::{Args, FluentValue, I18nError, format::day_kind};
 
 pub(crate) use super::state::ManageKind as Purpose;
 
@@ -35,6 +37,12 @@ pub(crate) enum Say {
         day: String,
         slots: Vec<String>,
     },
+    /// The business is closed on the requested day or at the requested time (`day` is a day
+    /// or a moment); `slots` are the nearest times it is open and free.
+    Closed {
+        day: String,
+        slots: Vec<String>,
+    },
     NothingFree {
         service: String,
     },
@@ -46,10 +54,13 @@ pub(crate) enum Say {
         service: String,
         when: String,
         price: String,
+        /// Who will do it, when the customer chose someone or only one person can.
+        staff: Option<String>,
     },
     Booked {
         service: String,
         when: String,
+        staff: Option<String>,
     },
     ConfirmCancel {
         service: String,
@@ -107,14 +118,201 @@ pub(crate) enum Say {
 }
 
 pub(crate) fn render(lang: Language, say: &Say) -> String {
-    if let Say::Both(first, second) = say {
-        return format!("{}\n\n{}", render(lang, first), render(lang, second));
+    let lookup = |id: &str, args: &Args| Ok(switchboard_i18n::text(lang, id, Some(args)));
+    render_with(lang, say, &lookup).unwrap_or_default()
+}
+
+/// Like [`render`], but fails on a message missing in `lang` or not formatting cleanly.
+#[cfg(test)]
+pub(crate) fn try_render(lang: Language, say: &Say) -> Result<String, I18nError> {
+    render_with(lang, say, &|id, args| {
+        switchboard_i18n::try_text(lang, id, Some(args))
+    })
+}
+
+type Lookup<'l> = dyn Fn(&str, &Args) -> Result<String, I18nError> + 'l;
+
+fn render_with(lang: Language, say: &Say, lookup: &Lookup) -> Result<String, I18nError> {
+    match say {
+        Say::Both(first, second) => Ok(format!(
+            "{}\n\n{}",
+            render_with(lang, first, lookup)?,
+            render_with(lang, second, lookup)?
+        )),
+        Say::Repeat(inner) => {
+            let question = render_with(lang, inner, lookup)?;
+            let mut args = Args::new();
+            args.set("question", question);
+            lookup("repeat", &args)
+        }
+        other => {
+            let (id, args) = message(lang, other);
+            lookup(id, &args)
+        }
     }
-    match lang {
-        Language::En => en::render(say),
-        Language::Ru => ru::render(say),
-        Language::He => he::render(say),
+}
+
+/// Arguments of a message.
+struct A<'a> {
+    lang: Language,
+    args: Args<'a>,
+}
+
+impl<'a> A<'a> {
+    fn new(lang: Language) -> Self {
+        Self {
+            lang,
+            args: Args::new(),
+        }
     }
+
+    fn s(mut self, name: &'static str, value: impl Into<FluentValue<'a>>) -> Self {
+        self.args.set(name, value);
+        self
+    }
+
+    /// A day or a moment, with `<name>-kind` telling a date from "today"/"tomorrow".
+    fn day(mut self, name: &'static str, kind: &'static str, value: &'a str) -> Self {
+        self.args.set(kind, day_kind(value, self.lang));
+        self.args.set(name, value);
+        self
+    }
+
+    fn numbered(self, name: &'static str, items: &[String]) -> Self {
+        self.s(name, numbered(items))
+    }
+}
+
+/// The message id and arguments of one reply (not `Both` or `Repeat`).
+fn message<'a>(lang: Language, say: &'a Say) -> (&'static str, Args<'a>) {
+    let a = A::new(lang);
+    let (id, a) = match say {
+        Say::Greeting { business } => ("greeting", a.s("business", business.as_str())),
+        Say::Services { items } => ("services", a.s("items", lines(items))),
+        Say::AskService { items } => ("ask-service", a.numbered("items", items)),
+        Say::OfferSlots {
+            service,
+            day: None,
+            slots,
+        } => (
+            "offer-slots",
+            a.s("service", service.as_str()).numbered("slots", slots),
+        ),
+        Say::OfferSlots {
+            service,
+            day: Some(day),
+            slots,
+        } => (
+            "offer-slots-day",
+            a.s("service", service.as_str())
+                .day("day", "day-kind", day)
+                .numbered("slots", slots),
+        ),
+        Say::Taken { requested, slots } => (
+            "taken",
+            a.day("requested", "requested-kind", requested)
+                .numbered("slots", slots),
+        ),
+        Say::NoneOnDay { day, slots } => (
+            "none-on-day",
+            a.day("day", "day-kind", day).numbered("slots", slots),
+        ),
+        Say::Closed { day, slots } => (
+            "closed",
+            a.day("day", "day-kind", day).numbered("slots", slots),
+        ),
+        Say::NothingFree { service } => ("nothing-free", a.s("service", service.as_str())),
+        Say::JustTaken { slots } => ("just-taken", a.numbered("slots", slots)),
+        Say::ConfirmBooking {
+            service,
+            when,
+            price,
+            staff,
+        } => {
+            let a = a
+                .s("service", service.as_str())
+                .day("when", "when-kind", when)
+                .s("price", price.as_str());
+            match staff {
+                Some(staff) => ("confirm-booking-staff", a.s("staff", staff.as_str())),
+                None => ("confirm-booking", a),
+            }
+        }
+        Say::Booked {
+            service,
+            when,
+            staff,
+        } => {
+            let a = a
+                .s("service", service.as_str())
+                .day("when", "when-kind", when);
+            match staff {
+                Some(staff) => ("booked-staff", a.s("staff", staff.as_str())),
+                None => ("booked", a),
+            }
+        }
+        Say::ConfirmCancel { service, when } => (
+            "confirm-cancel",
+            a.s("service", service.as_str())
+                .day("when", "when-kind", when),
+        ),
+        Say::Cancelled { service, when } => (
+            "cancelled",
+            a.s("service", service.as_str())
+                .day("when", "when-kind", when),
+        ),
+        Say::ConfirmReschedule { service, from, to } => (
+            "confirm-reschedule",
+            a.s("service", service.as_str())
+                .day("from", "from-kind", from)
+                .day("to", "to-kind", to),
+        ),
+        Say::Rescheduled { service, when } => (
+            "rescheduled",
+            a.s("service", service.as_str())
+                .day("when", "when-kind", when),
+        ),
+        Say::AskNewTime { service, current } => (
+            "ask-new-time",
+            a.s("service", service.as_str())
+                .day("current", "current-kind", current),
+        ),
+        Say::ChooseAppointment { purpose, items } => (
+            "choose-appointment",
+            a.s(
+                "purpose",
+                match purpose {
+                    Purpose::Cancel => "cancel",
+                    Purpose::Reschedule => "reschedule",
+                },
+            )
+            .numbered("items", items),
+        ),
+        Say::NoAppointments => ("no-appointments", a),
+        Say::MyAppointments { items } => ("my-appointments", a.s("items", lines(items))),
+        Say::NotBooked => ("not-booked", a),
+        Say::Unchanged => ("unchanged", a),
+        Say::AskOtherTime => ("ask-other-time", a),
+        Say::Hours { text: Some(t) } => ("hours", a.s("hours", t.as_str())),
+        Say::Hours { text: None } => ("hours-unknown", a),
+        Say::Address {
+            business,
+            text: Some(t),
+        } => (
+            "address",
+            a.s("business", business.as_str()).s("address", t.as_str()),
+        ),
+        Say::Address { text: None, .. } => ("address-unknown", a),
+        Say::Handover => ("handover", a),
+        Say::Thanks => ("thanks", a),
+        Say::PickFromList { count } => ("pick-from-list", a.s("count", *count)),
+        Say::ToolFailed => ("tool-failed", a),
+        Say::Fallback => ("fallback", a),
+        // Composite replies are rendered by `render_with`; reaching here is a bug, and the
+        // fallback text is the least confusing answer.
+        Say::Both(..) | Say::Repeat(..) => ("fallback", a),
+    };
+    (id, a.args)
 }
 
 /// "1) a\n2) b".

@@ -3,6 +3,7 @@
 mod en;
 mod flows;
 mod he;
+mod hours;
 mod parsing;
 mod ru;
 

@@ -51,7 +51,7 @@ async fn prices_hours_address_and_fallback_in_russian() {
     );
     has(
         &c.say("до скольки вы работаете?").await,
-        &["Часы работы: 9:00-18:00"],
+        &["Часы работы:\n9:00-18:00"],
     );
     has(
         &c.say("какой у вас адрес?").await,
@@ -72,7 +72,7 @@ async fn busy_time_offers_alternatives_and_no_books_nothing() {
     has(
         &r,
         &[
-            "К сожалению, завтра в 15:00 занято",
+            "К сожалению, это время занято (завтра в 15:00)",
             "1) 13:30",
             "2) 14:00",
             "3) 16:00",
