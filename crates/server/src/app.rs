@@ -35,6 +35,7 @@ pub struct AppState {
     /// The same client with its policy, to check configured URLs (IP literals skip DNS).
     pub outbound: GuardedClient,
     pub limits: crate::ops::limits::Limits,
+    pub sign_in: crate::ops::sign_in_throttle::SignInThrottle,
 }
 
 impl AppState {
@@ -81,6 +82,7 @@ impl AppState {
             http,
             outbound,
             limits,
+            sign_in: Default::default(),
         })
     }
 }
@@ -93,6 +95,11 @@ pub fn router(state: AppState) -> Router {
     let cors = cors_layer(&state.config.cors_origin_list());
     Router::new()
         .merge(api_router)
+        // No web UI yet: the front page is the API documentation.
+        .route(
+            "/",
+            axum::routing::get(|| async { axum::response::Redirect::to("/api/docs") }),
+        )
         .fallback(|| async {
             error_response(StatusCode::NOT_FOUND, "route_not_found", "no such route")
         })
@@ -111,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .layer(cors)
         .layer(middleware::from_fn(ops::metrics::track))
         .layer(middleware::from_fn(ops::request_id::layer))
+        .layer(middleware::from_fn(ops::keep_alive::layer))
         .with_state(state)
 }
 

@@ -32,9 +32,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the server: HTTP API, webhooks and the job workers (migrates first).
+    /// Run the server: HTTP API, webhooks and the job workers (migrates first). Needs SWITCHBOARD_MASTER_KEY.
     Serve,
-    /// Run a ready-to-try demo: SQLite in a data folder, a demo salon (services, staff, hours, the rule-based agent, an `api` chat channel) and its owner, served on 127.0.0.1:8080. No API keys needed.
+    /// Run a ready-to-try demo: SQLite in a data folder, a demo salon (services, staff, hours, the rule-based agent, an `api` chat channel) and its owner, served on 127.0.0.1:8080 (or --listen / SWITCHBOARD_LISTEN). No API keys needed.
     Demo(DemoArgs),
     /// Apply the database migrations and exit.
     Migrate,
@@ -50,9 +50,9 @@ pub struct DemoArgs {
     /// Folder for the demo's database, master key and credentials (created if missing).
     #[arg(long, default_value = "switchboard-data")]
     pub data_dir: PathBuf,
-    /// Address to serve on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
+    /// Address to serve on (default: SWITCHBOARD_LISTEN, else 127.0.0.1:8080).
+    #[arg(long)]
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -154,8 +154,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Serves with `config` until SIGINT/SIGTERM.
+/// Serves with `config` until SIGINT/SIGTERM. Refuses to start without a master key: a
+/// throw-away key would seal credentials that no later start could open.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.master_key.is_none() {
+        anyhow::bail!(
+            "SWITCHBOARD_MASTER_KEY is not set: channel credentials and model keys are sealed with it, so it must stay the same across restarts. Set it (and keep a copy somewhere safe), for example to this freshly generated key:\n\n  SWITCHBOARD_MASTER_KEY={}\n\n(`switchboard demo` keeps one in its data folder instead)",
+            switchboard_store::crypto::SecretBox::generate_key_spec()
+        );
+    }
+    if config.public_url_derived {
+        tracing::warn!(
+            public_url = %config.public_url,
+            "SWITCHBOARD_PUBLIC_URL is not set: webhook URLs use the listen address, which providers cannot reach; set it to this server's public https URL"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, config = ?config, "switchboard listening");
     let state = AppState::new(config).await?;

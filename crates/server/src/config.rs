@@ -14,11 +14,14 @@ pub enum LogFormat {
 }
 
 #[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// `sqlite:<path>` or `postgres://...`.
     pub database_url: String,
     pub listen: SocketAddr,
     /// The base URL providers call (webhook URLs and signature checks are built from it).
+    /// Unset: derived from `listen` (see [`Config::public_url_derived`]).
+    #[serde(default)]
     pub public_url: String,
     /// Master key(s) for secrets at rest: `k2:<base64>,k1:<base64>` (newest first).
     pub master_key: Option<SecretString>,
@@ -54,6 +57,13 @@ pub struct Config {
     /// Internal addresses tenant-configured URLs (channel `api_base`, model `base_url`) may
     /// reach: comma-separated CIDRs, addresses or host[:port]. Empty allows public ones only.
     pub outbound_allow: String,
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the
+    /// client; per-client limits (sign-in, the pay form) use the socket address otherwise.
+    pub trusted_proxies: String,
+    /// True when `public_url` was not configured and was derived from `listen`; `serve` warns,
+    /// because providers cannot reach a local address.
+    #[serde(skip)]
+    pub public_url_derived: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -77,12 +87,22 @@ impl std::fmt::Debug for Config {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:switchboard.db";
 
 impl Config {
-    /// Loads defaults → file → environment.
+    /// Loads defaults → file → environment (the process's `SWITCHBOARD_*` variables).
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// [`load`](Self::load) with the environment given, so loading can be tested without
+    /// touching the process's variables. Unknown keys, nested tables and malformed values are
+    /// errors that name the setting and how to fix it.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
+        let env = crate::config_keys::settings_from_env(env)?;
         let mut b = config::Config::builder()
             .set_default("database_url", DEFAULT_DATABASE_URL)?
             .set_default("listen", "127.0.0.1:8080")?
-            .set_default("public_url", "http://127.0.0.1:8080")?
             .set_default("cors_origins", "")?
             .set_default("log_format", "pretty")?
             .set_default("log_level", "info")?
@@ -96,17 +116,24 @@ impl Config {
             .set_default("stripe_api_base", "https://api.stripe.com")?
             .set_default("square_api_base", "https://connect.squareup.com")?
             .set_default("billing_sweep_secs", 60)?
+            .set_default("trusted_proxies", "")?
             .set_default("outbound_allow", "")?;
         if let Some(path) = file {
+            crate::config_keys::check_file(path)?;
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
         b = b.add_source(
             config::Environment::with_prefix("SWITCHBOARD")
                 .prefix_separator("_")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .source(Some(env)),
         );
-        let mut cfg: Config = b.build()?.try_deserialize()?;
+        let built = b.build()?;
+        crate::config_keys::check_values(&built)?;
+        let mut cfg: Config = built
+            .try_deserialize()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         // An empty value (as copied from .env.example) means "not set".
         for secret in [&mut cfg.master_key, &mut cfg.admin_token] {
             if secret
@@ -115,6 +142,10 @@ impl Config {
             {
                 *secret = None;
             }
+        }
+        if cfg.public_url.trim().is_empty() {
+            cfg.public_url = crate::config_keys::url_for_listen(cfg.listen);
+            cfg.public_url_derived = true;
         }
         cfg.validate()?;
         Ok(cfg)
@@ -135,6 +166,22 @@ impl Config {
         if !matches!(url.scheme(), "http" | "https") {
             anyhow::bail!("SWITCHBOARD_PUBLIC_URL must be http(s)");
         }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log_level) {
+            anyhow::bail!(
+                "SWITCHBOARD_LOG_LEVEL (log_level) `{}` is not a log filter ({e}): use a level such as `info`, or per-module levels such as `switchboard=debug,sqlx=warn`",
+                self.log_level
+            );
+        }
+        if let Some(bad) = self
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .find(|s| !s.is_empty() && s.parse::<std::net::IpAddr>().is_err())
+        {
+            anyhow::bail!(
+                "SWITCHBOARD_TRUSTED_PROXIES (trusted_proxies) `{bad}` is not an IP address: list the proxies' addresses, e.g. `127.0.0.1,10.0.0.5`"
+            );
+        }
         if let Some(t) = &self.admin_token
             && t.expose_secret().len() < 16
         {
@@ -146,6 +193,14 @@ impl Config {
     /// The public base URL without a trailing slash.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
+    }
+
+    /// The parsed `trusted_proxies` (checked by [`validate`](Self::validate)).
+    pub fn trusted_proxy_list(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect()
     }
 
     pub fn cors_origin_list(&self) -> Vec<String> {
@@ -178,6 +233,8 @@ impl Config {
             square_api_base: "http://127.0.0.1:9".into(),
             billing_sweep_secs: 60,
             outbound_allow: String::new(),
+            trusted_proxies: String::new(),
+            public_url_derived: false,
         }
     }
 

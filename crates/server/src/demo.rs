@@ -38,6 +38,9 @@ pub struct DemoCredentials {
     pub owner_password: String,
     pub api_key: String,
     pub admin_token: String,
+    /// The `api` channel to chat with the agent through (looked up on every start).
+    #[serde(default)]
+    pub api_channel_id: String,
 }
 
 fn read_or_create(path: &Path, make: impl FnOnce() -> String) -> anyhow::Result<String> {
@@ -67,7 +70,9 @@ pub async fn prepare(
     mut config: Config,
     args: &DemoArgs,
 ) -> anyhow::Result<(Config, DemoCredentials)> {
-    std::fs::create_dir_all(&args.data_dir)?;
+    if !args.data_dir.exists() {
+        switchboard_store::create_private_dir(&args.data_dir)?;
+    }
     let dir = args.data_dir.canonicalize()?;
     if config.master_key.is_none() {
         let key = read_or_create(
@@ -85,14 +90,16 @@ pub async fn prepare(
     if std::env::var_os("SWITCHBOARD_DATABASE_URL").is_none() {
         config.database_url = format!("sqlite:{}", dir.join("switchboard.db").display());
     }
-    config.listen = args.listen;
-    if std::env::var_os("SWITCHBOARD_PUBLIC_URL").is_none() {
-        config.public_url = format!("http://{}", args.listen);
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if config.public_url_derived {
+        config.public_url = crate::config_keys::url_for_listen(config.listen);
     }
     let store = Store::connect(&config.database_url).await?;
     store.migrate().await?;
     let creds_path = dir.join("demo-credentials.json");
-    let creds = match std::fs::read_to_string(&creds_path)
+    let mut creds = match std::fs::read_to_string(&creds_path)
         .ok()
         .and_then(|s| serde_json::from_str::<DemoCredentials>(&s).ok())
     {
@@ -108,6 +115,16 @@ pub async fn prepare(
             c
         }
     };
+    if let Ok(id) = creds.business_id.parse() {
+        creds.api_channel_id = store
+            .tenant(id)
+            .list_channels()
+            .await?
+            .into_iter()
+            .find(|c| c.kind == ChannelKind::Api.as_str())
+            .map(|c| c.id)
+            .unwrap_or_default();
+    }
     store.close().await;
     Ok((config, creds))
 }
@@ -175,6 +192,7 @@ async fn seed(
         admin_token: admin
             .map(|a| a.expose_secret().to_string())
             .unwrap_or_default(),
+        api_channel_id: String::new(),
     })
 }
 
@@ -271,16 +289,16 @@ async fn seed_salon(
 pub async fn run(config: Config, args: &DemoArgs) -> anyhow::Result<()> {
     let (config, creds) = prepare(config, args).await?;
     let base = config.public_base().to_string();
+    let key = &creds.api_key;
     println!(
-        "\nSwitchboard demo is running at {base}\n\n  data folder   {}\n  business id   {}\n  sign in       {} / {}\n  API key       {}\n  admin token   {}\n\n  try:  curl -H 'Authorization: Bearer {}' {base}/api/v1/businesses/{}\n  docs: {base}/api/docs\n",
+        "\nSwitchboard demo is running at {base}\n\n  data folder   {}\n  business id   {}\n  sign in       {} / {}\n  API key       {key}\n  admin token   {}\n  api channel   {channel}\n\n  try:  curl -H 'Authorization: Bearer {key}' {base}/api/v1/businesses/{}\n  chat: curl -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\\n          -d '{{\"channel_id\":\"{channel}\",\"message_id\":\"m1\",\"from\":\"+15555550100\",\"text\":\"Hi, a haircut tomorrow?\"}}' \\\n          {base}/api/v1/messages/inbound\n        the reply takes a moment: read it at {base}/api/v1/conversations/<conversation_id>\n  docs: {base}/api/docs\n",
         args.data_dir.display(),
         creds.business_id,
         creds.owner_email,
         creds.owner_password,
-        creds.api_key,
         creds.admin_token,
-        creds.api_key,
         creds.business_id,
+        channel = creds.api_channel_id,
     );
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let state = AppState::new(config).await?;

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod billing;
 pub mod cli;
 pub mod config;
+mod config_keys;
 pub mod demo;
 pub mod error;
 pub mod extract;

@@ -112,13 +112,46 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The database file of a SQLite URL, or `None` for an in-memory database.
+fn on_disk(url: &str, opts: &SqliteConnectOptions) -> Option<std::path::PathBuf> {
+    let f = opts.get_filename();
+    let memory = f.as_os_str().is_empty() || f == std::path::Path::new(":memory:");
+    (!memory && !url.contains("mode=memory")).then(|| f.to_path_buf())
+}
+
+/// Names what could not be opened (the file, or host, port and database; never the password)
+/// so the operator sees which setting to fix.
+fn connect_error(url: &str, e: sqlx::Error) -> StoreError {
+    let target = match url::Url::parse(url) {
+        Ok(u) if u.scheme().starts_with("postgres") => format!(
+            "PostgreSQL at {}:{} database `{}`",
+            u.host_str().unwrap_or("localhost"),
+            u.port().unwrap_or(5432),
+            u.path().trim_start_matches('/')
+        ),
+        _ => redact_url(url),
+    };
+    StoreError::Connect {
+        target,
+        reason: e.to_string(),
+    }
+}
+
 impl Store {
     /// Connects by URL scheme: `sqlite:` (a file, created if missing) or `postgres:` /
     /// `postgresql:`. Anything else is refused. Does not migrate: see [`Store::migrate`].
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let db = if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StoreError::UnsupportedUrl(format!("{}: {e}", redact_url(url))))?
+                .map_err(|e| StoreError::UnsupportedUrl(format!("{}: {e}", redact_url(url))))?;
+            let file = on_disk(url, &opts);
+            if let Some(f) = &file {
+                crate::files::prepare_private(f).map_err(|e| StoreError::Connect {
+                    target: f.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            }
+            let opts = opts
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -128,19 +161,28 @@ impl Store {
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts.clone())
-                .await?;
+                .await
+                .map_err(|e| connect_error(url, e))?;
             let read = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts)
-                .await?;
+                .await
+                .map_err(|e| connect_error(url, e))?;
+            if let Some(f) = &file {
+                crate::files::tighten(f).map_err(|e| StoreError::Connect {
+                    target: f.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            }
             Db::Sqlite { write, read }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect(url)
-                .await?;
+                .await
+                .map_err(|e| connect_error(url, e))?;
             Db::Postgres(pool)
         } else {
             return Err(StoreError::UnsupportedUrl(format!(
@@ -212,5 +254,22 @@ impl Store {
             }
             Db::Postgres(p) => p.close().await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_error_names_the_host_and_database_but_not_the_password() {
+        let e = connect_error(
+            "postgres://app:s3cret-pw@db.internal:6543/switchboard",
+            sqlx::Error::PoolTimedOut,
+        );
+        let text = e.to_string();
+        assert!(text.contains("db.internal:6543"), "{text}");
+        assert!(text.contains("`switchboard`"), "{text}");
+        assert!(!text.contains("s3cret-pw"), "{text}");
     }
 }

@@ -16,6 +16,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("unsupported database url: {0}")]
     UnsupportedUrl(String),
+    /// The database could not be opened; `target` names the file or host (never a password).
+    #[error("cannot open the database ({target}): {reason}")]
+    Connect { target: String, reason: String },
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]

@@ -6,6 +6,7 @@
 
 mod db;
 mod error;
+mod files;
 
 pub mod agent;
 pub mod audit;
@@ -13,6 +14,7 @@ pub mod auth;
 pub mod billing;
 pub mod businesses;
 pub mod calendar;
+pub mod channel_admin;
 pub mod conversations;
 pub mod crypto;
 pub mod events;
@@ -26,6 +28,7 @@ pub mod worker;
 
 pub use db::{Backend, Db, Store, Tx, redact_url as db_redact};
 pub use error::{StoreError, StoreResult};
+pub use files::create_private_dir;
 
 use switchboard_domain::BusinessId;
 

@@ -349,9 +349,11 @@ impl TenantStore {
         self.get_channel(new.id).await
     }
 
+    /// An active channel of this business (a deleted one is not found).
     pub async fn get_channel(&self, id: ChannelId) -> StoreResult<ChannelRow> {
-        let sql =
-            format!("SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1 AND business_id = $2");
+        let sql = format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1 AND business_id = $2 AND active = TRUE"
+        );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id.to_string())
@@ -362,8 +364,9 @@ impl TenantStore {
     }
 
     pub async fn list_channels(&self) -> StoreResult<Vec<ChannelRow>> {
-        let sql =
-            format!("SELECT {CHANNEL_COLUMNS} FROM channels WHERE business_id = $1 ORDER BY id");
+        let sql = format!(
+            "SELECT {CHANNEL_COLUMNS} FROM channels WHERE business_id = $1 AND active = TRUE ORDER BY id"
+        );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.business_id.to_string())

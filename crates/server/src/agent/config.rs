@@ -37,7 +37,10 @@ pub struct LlmSettings {
     pub model: String,
     /// Write-only: the provider key, sealed at rest. Omit to keep the stored key; send `""`
     /// to remove it.
-    #[serde(default, skip_serializing)]
+    // Never serialized; `skip_serializing_if` (unlike `skip_serializing`) keeps the field in
+    // the OpenAPI document, marked write-only.
+    #[serde(default, skip_serializing_if = "never_shown")]
+    #[schema(write_only)]
     pub api_key: Option<String>,
     #[serde(default)]
     pub temperature: Option<f32>,
@@ -46,6 +49,10 @@ pub struct LlmSettings {
     /// Limit for one HTTP attempt, in milliseconds (default 15 000).
     #[serde(default)]
     pub timeout_ms: Option<u32>,
+}
+
+fn never_shown<T>(_: &T) -> bool {
+    true
 }
 
 /// The agent settings of a business.

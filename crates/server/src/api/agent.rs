@@ -36,20 +36,69 @@ pub async fn get_settings(tenant: Tenant) -> ApiResult<AppJson<AgentSettingsView
     Ok(AppJson(view(&tenant).await?))
 }
 
-/// Replace the agent settings. `llm.api_key` is write-only: omit it to keep the stored key,
-/// send `""` to remove it.
+/// Change the agent settings: the fields sent replace the stored ones, fields not sent keep
+/// their values (inside `llm` too); `"llm": null` switches to the rule-based agent.
+/// `llm.api_key` is write-only: omit it to keep the stored key, send `""` to remove it. The
+/// answer is the stored result.
 #[utoipa::path(put, path = "/api/v1/agent", tag = "agent", request_body = AgentSettings,
     responses((status = 200, body = AgentSettingsView), (status = 422, body = ErrorBody)))]
 pub async fn put_settings(
     State(state): State<AppState>,
     tenant: Tenant,
-    AppJson(mut body): AppJson<AgentSettings>,
+    AppJson(body): AppJson<serde_json::Value>,
+) -> ApiResult<AppJson<AgentSettingsView>> {
+    change_settings(&state, &tenant, body).await
+}
+
+/// Change some agent settings (the same as `PUT`: fields not sent keep their values).
+#[utoipa::path(patch, path = "/api/v1/agent", tag = "agent", request_body = AgentSettings,
+    responses((status = 200, body = AgentSettingsView), (status = 422, body = ErrorBody)))]
+pub async fn patch_settings(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    AppJson(body): AppJson<serde_json::Value>,
+) -> ApiResult<AppJson<AgentSettingsView>> {
+    change_settings(&state, &tenant, body).await
+}
+
+/// The stored settings with the sent fields laid over them (one level deep into `llm`).
+fn merge_sent(stored: AgentSettings, sent: serde_json::Value) -> ApiResult<AgentSettings> {
+    let serde_json::Value::Object(sent) = sent else {
+        return Err(ApiError::validation("the agent settings are a JSON object"));
+    };
+    let mut merged = serde_json::to_value(stored).map_err(|e| ApiError::Internal(e.into()))?;
+    let Some(m) = merged.as_object_mut() else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "settings are not an object"
+        )));
+    };
+    for (k, v) in sent {
+        match (m.get_mut(&k), v) {
+            (Some(serde_json::Value::Object(old)), serde_json::Value::Object(new))
+                if k == "llm" =>
+            {
+                old.extend(new);
+            }
+            (_, v) => {
+                m.insert(k, v);
+            }
+        }
+    }
+    serde_json::from_value(merged).map_err(|e| ApiError::validation(format!("agent settings: {e}")))
+}
+
+async fn change_settings(
+    state: &AppState,
+    tenant: &Tenant,
+    sent: serde_json::Value,
 ) -> ApiResult<AppJson<AgentSettingsView>> {
     tenant.require_feature("agent")?;
     tenant.require_role(&[Role::Owner, Role::Admin])?;
+    let (stored, _) = tenant.store.agent_config().await?;
+    let mut body = merge_sent(AgentSettings::from_stored(stored), sent)?;
     let mut key_update = None;
     if let Some(llm) = &mut body.llm {
-        crate::outbound::check_tenant_url(&state, "llm.base_url", &llm.base_url).await?;
+        crate::outbound::check_tenant_url(state, "llm.base_url", &llm.base_url).await?;
         if llm.model.trim().is_empty() {
             return Err(ApiError::validation("llm.model is required"));
         }
@@ -96,7 +145,7 @@ pub async fn put_settings(
             serde_json::json!({"engine": if body.llm.is_some() { "llm" } else { "rules" }}),
         )
         .await?;
-    Ok(AppJson(view(&tenant).await?))
+    Ok(AppJson(view(tenant).await?))
 }
 
 /// A conversation's agent turns, oldest first: engine, model, tokens, latency, the reply, and

@@ -151,12 +151,19 @@ pub async fn create(
         .store
         .create_business(NewBusiness {
             name,
-            slug,
+            slug: slug.clone(),
             time_zone,
             default_language: body.default_language.unwrap_or_default(),
             features: body.features,
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // The slug is the only unique column a new business can collide on.
+            switchboard_store::StoreError::Conflict(_) => ApiError::Conflict(format!(
+                "a business with the slug `{slug}` already exists: send another `slug` (lower-case letters, digits, dashes)"
+            )),
+            other => other.into(),
+        })?;
     state
         .store
         .audit(AuditRecord {

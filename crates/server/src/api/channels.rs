@@ -15,7 +15,7 @@ use crate::{
     messaging::{creds::Credentials, webhook_urls},
 };
 
-const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+pub(crate) const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -52,7 +52,7 @@ pub struct Channel {
     pub webhook_urls: serde_json::Value,
 }
 
-fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
+pub(crate) fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
     let kind = row.kind()?;
     let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
     Ok(Channel {
@@ -62,7 +62,7 @@ fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
     })
 }
 
-fn feature_for(kind: ChannelKind) -> Option<&'static str> {
+pub(crate) fn feature_for(kind: ChannelKind) -> Option<&'static str> {
     match kind {
         ChannelKind::TwilioWhatsapp | ChannelKind::MetaWhatsapp | ChannelKind::WhatsappWeb => {
             Some("whatsapp")
@@ -156,7 +156,7 @@ pub async fn create(
 /// Points the WhatsApp Web bridge's webhook at us, with the channel's secret header. A bridge
 /// that cannot be reached does not stop the channel from being saved: the failure shows on
 /// its health, and staff can fix the bridge and recreate the channel.
-async fn register_bridge_webhook(
+pub(crate) async fn register_bridge_webhook(
     state: &AppState,
     row: &ChannelRow,
     creds: &Credentials,

@@ -158,7 +158,7 @@ pub async fn inbound(
     .map_err(|e| ApiError::validation(e.to_string()))?;
     let msg = InboundMessage {
         channel: ChannelKind::Api,
-        provider_message_id: body.message_id,
+        provider_message_id: body.message_id.clone(),
         from,
         to: None,
         profile_name: body.name,
@@ -185,11 +185,18 @@ pub async fn inbound(
                     conversation_id: Some(conversation_id.to_string()),
                 }
             }
-            Ingested::Duplicate => InboundAccepted {
-                duplicate: true,
-                message_id: None,
-                conversation_id: None,
-            },
+            // A retried delivery gets the same ids as the first, so the caller can follow it.
+            Ingested::Duplicate => {
+                let first = tenant
+                    .store
+                    .inbound_by_provider_id(&channel.id, &body.message_id)
+                    .await?;
+                InboundAccepted {
+                    duplicate: true,
+                    message_id: first.as_ref().map(|(m, _)| m.clone()),
+                    conversation_id: first.map(|(_, c)| c),
+                }
+            }
         },
     ))
 }

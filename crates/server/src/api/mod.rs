@@ -16,6 +16,7 @@ pub mod billing;
 pub mod businesses;
 pub mod calendar;
 pub mod calls;
+pub mod channel_updates;
 pub mod channels;
 pub mod conversations;
 pub mod jobs;
@@ -90,7 +91,11 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
         .routes(routes!(channels::list, channels::create))
-        .routes(routes!(channels::get_one))
+        .routes(routes!(
+            channels::get_one,
+            channel_updates::update,
+            channel_updates::delete
+        ))
         .routes(routes!(channels::health))
         .routes(routes!(channels::telegram_set_webhook))
         .routes(routes!(conversations::list))
@@ -122,7 +127,11 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(calendar::get_appointment))
         .routes(routes!(calendar::appointment_action))
-        .routes(routes!(agent::get_settings, agent::put_settings))
+        .routes(routes!(
+            agent::get_settings,
+            agent::put_settings,
+            agent::patch_settings
+        ))
         .routes(routes!(agent::turns))
         .routes(routes!(agent::usage))
         .routes(routes!(webhooks::twilio_inbound))

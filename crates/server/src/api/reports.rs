@@ -144,7 +144,7 @@ pub async fn report(
             topups.iter().map(|t| {
                 vec![
                     t.id.clone(),
-                    t.customer_id.clone(),
+                    t.customer_id.clone().unwrap_or_default(),
                     t.phone.clone().unwrap_or_default(),
                     t.provider.clone(),
                     t.amount.to_string(),

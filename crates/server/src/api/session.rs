@@ -13,6 +13,7 @@ use crate::{
     auth::{Auth, Principal, SESSION_COOKIE},
     error::{ApiError, ApiResult, ErrorBody},
     extract::AppJson,
+    ops::limits::ClientIp,
 };
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -41,25 +42,32 @@ pub struct Me {
     pub role: Option<switchboard_domain::Role>,
 }
 
-/// Sign in.
+/// Sign in. Repeated failures for one e-mail (known or not) or from one address are answered
+/// 429 with `Retry-After`, for a time that doubles with each further failure.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login, security(()),
-    responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AppJson(body): AppJson<Login>,
 ) -> ApiResult<impl IntoResponse> {
     if body.email.len() > 254 || body.password.len() > 256 {
         return Err(ApiError::validation("e-mail or password too long"));
     }
+    state.sign_in.check(&body.email, ip)?;
     let (user, token, expires_at) = match state
         .store
         .sign_in(&body.email, &body.password, body.business.as_deref())
         .await
     {
         Ok(v) => v,
-        Err(StoreError::NotFound) => return Err(ApiError::Unauthorized),
+        Err(StoreError::NotFound) => {
+            state.sign_in.failed(&body.email, ip);
+            return Err(ApiError::Unauthorized);
+        }
         Err(e) => return Err(e.into()),
     };
+    state.sign_in.succeeded(&body.email);
     let secure = if state.config.public_url.starts_with("https://") {
         "; Secure"
     } else {

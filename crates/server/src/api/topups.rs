@@ -17,6 +17,7 @@ use crate::{
     billing::{self, PaymentProvider, payments},
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath, RawBody},
+    ops::limits::ClientIp,
 };
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -67,7 +68,7 @@ pub async fn create(
     let topup = payments::create_topup(
         &state,
         &tenant.business,
-        &customer,
+        Some(&customer),
         phone.as_deref(),
         body.amount,
         body.provider,
@@ -162,17 +163,20 @@ struct PayForm {
 }
 
 /// The payment form: creates a top-up for the phone number and sends the browser to the
-/// provider's payment page (303).
+/// provider's payment page (303). Limited per client IP and per phone (429 with
+/// `Retry-After`); the customer is registered only when the payment succeeds.
 #[utoipa::path(post, path = "/pay/{business_id}", tag = "billing", security(()),
     params(("business_id" = BusinessId, Path, description = "Business id")),
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`amount` (minor units) and `phone` (E.164)"),
-    responses((status = 303, description = "Redirect to the provider's payment page"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 303, description = "Redirect to the provider's payment page"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn pay_submit(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     AppPath(id): AppPath<BusinessId>,
     RawBody(body): RawBody,
 ) -> ApiResult<Response> {
     state.limits.webhook(&format!("pay:{id}"))?;
+    state.limits.pay_from_ip(&id.to_string(), ip)?;
     let business = paying_business(&state, id).await?;
     let form: PayForm = serde_urlencoded::from_bytes(&body)
         .map_err(|e| ApiError::bad_request("invalid_form", format!("form not understood: {e}")))?;
@@ -190,9 +194,10 @@ pub async fn pay_submit(
             "choose one of the offered amounts".into(),
         ));
     }
-    let customer = tenant.customer_by_phone(&phone).await?;
-    let topup =
-        payments::create_topup(&state, &business, &customer, Some(&phone), amount, None).await?;
+    state.limits.pay_for_phone(&id.to_string(), &phone)?;
+    // Bound to the phone only: the customer is registered when the payment is credited, so
+    // forms that are never paid leave no customer behind.
+    let topup = payments::create_topup(&state, &business, None, Some(&phone), amount, None).await?;
     let url = topup
         .checkout_url
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("top-up without a checkout url")))?;

@@ -112,11 +112,12 @@ async fn choose_provider(
     }
 }
 
-/// Creates a top-up of `amount` for a customer and its payment page at the provider.
+/// Creates a top-up of `amount` and its payment page at the provider, for a customer, or for
+/// a phone alone (the public pay form: the customer is resolved when the payment is credited).
 pub async fn create_topup(
     state: &AppState,
     business: &Business,
-    customer_id: &str,
+    customer_id: Option<&str>,
     phone: Option<&str>,
     amount: i64,
     provider: Option<PaymentProvider>,
@@ -154,7 +155,11 @@ pub async fn create_topup(
             credit_currency: credit_currency.code(),
         })
         .await?;
-    let lang = customer_language(&tenant, business, customer_id).await;
+    // A pay-form top-up has no customer yet: the business's language names the product.
+    let lang = match customer_id {
+        Some(c) => customer_language(&tenant, business, c).await,
+        None => business.default_language,
+    };
     let name = switchboard_i18n::billing::topup_product(lang, &business.name, price);
     let base = state.config.public_base();
     let (reference, url) = match provider {
@@ -228,7 +233,8 @@ pub async fn credit_topup(
     let clearing = tenant
         .ledger_account(kind::PAYMENT_CLEARING, &topup.provider, currency.code())
         .await?;
-    let wallet = wallet(&tenant, &topup.customer_id, currency).await?;
+    let customer = paying_customer(&tenant, topup).await?;
+    let wallet = wallet(&tenant, &customer, currency).await?;
     let t = tenant
         .transfer(NewTransfer {
             idempotency_key: &format!("topup:{}", topup.id),
@@ -245,10 +251,25 @@ pub async fn credit_topup(
     tenant
         .set_topup_status(&topup.id, "paid", payment_id)
         .await?;
-    tenant.reset_payment_link_notice(&topup.customer_id).await?;
-    send_receipt(state, business, &tenant, topup, currency).await?;
-    publish_balance(&state.store, &tenant, &topup.customer_id, currency).await;
+    tenant.reset_payment_link_notice(&customer).await?;
+    send_receipt(state, business, &tenant, topup, &customer, currency).await?;
+    publish_balance(&state.store, &tenant, &customer, currency).await;
     Ok(CreditResult::Credited)
+}
+
+/// The customer a paid top-up credits: its own, or (a pay-form top-up) the one its phone
+/// belongs to, registered now that money has arrived.
+async fn paying_customer(tenant: &TenantStore, topup: &TopupRow) -> Result<String, ApiError> {
+    if let Some(c) = &topup.customer_id {
+        return Ok(c.clone());
+    }
+    let phone = topup
+        .phone
+        .as_deref()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("top-up without customer or phone")))?;
+    let customer = tenant.customer_by_phone(phone).await?;
+    tenant.set_topup_customer(&topup.id, &customer).await?;
+    Ok(customer)
 }
 
 async fn send_receipt(
@@ -256,18 +277,19 @@ async fn send_receipt(
     business: &Business,
     tenant: &TenantStore,
     topup: &TopupRow,
+    customer: &str,
     currency: Currency,
 ) -> Result<(), ApiError> {
     let key = format!("receipt:{}", topup.id);
     if tenant.outbound_by_key(&key).await?.is_some() {
         return Ok(());
     }
-    let Some(conversation) = tenant.latest_conversation_of(&topup.customer_id).await? else {
+    let Some(conversation) = tenant.latest_conversation_of(customer).await? else {
         tracing::info!(topup = %topup.id, "no conversation to send the receipt on");
         return Ok(());
     };
-    let w = wallet(tenant, &topup.customer_id, currency).await?;
-    let lang = customer_language(tenant, business, &topup.customer_id).await;
+    let w = wallet(tenant, customer, currency).await?;
+    let lang = customer_language(tenant, business, customer).await;
     let text = receipt_text(
         lang,
         Money::new(topup.credit_amount, currency),

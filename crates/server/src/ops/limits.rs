@@ -1,6 +1,6 @@
 //! Rate limits kept in this process (GCRA through `governor`): unverified webhook requests per
-//! source IP and per channel, API sends per business and per destination. Over the limit we
-//! answer 429 with `Retry-After`.
+//! source IP and per channel, API sends per business and per destination, the public pay form
+//! per client IP and per phone. Over the limit we answer 429 with `Retry-After`.
 //!
 //! A webhook whose signature verifies is never limited: Twilio does not retry a 429, so a
 //! limit on verified traffic loses customers' messages. Verification (one primary-key read and
@@ -11,6 +11,7 @@ use std::{
     net::{IpAddr, SocketAddr},
     num::NonZeroU32,
     sync::Arc,
+    time::Duration,
 };
 
 use axum::{
@@ -22,7 +23,7 @@ use governor::{
     clock::{Clock, DefaultClock},
 };
 
-use crate::error::ApiError;
+use crate::{app::AppState, error::ApiError};
 
 fn quota(per_second: u32, burst: u32) -> Quota {
     Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
@@ -36,6 +37,15 @@ pub struct Limits {
     public_forms: Arc<DefaultKeyedRateLimiter<String>>,
     sends_per_business: Arc<DefaultKeyedRateLimiter<String>>,
     sends_per_destination: Arc<DefaultKeyedRateLimiter<String>>,
+    pay_per_ip: Arc<DefaultKeyedRateLimiter<String>>,
+    pay_per_phone: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+/// One payment attempt per `period` on average, after a first `burst`.
+fn slow_quota(period: Duration, burst: u32) -> Quota {
+    Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
 }
 
 impl Default for Limits {
@@ -60,6 +70,10 @@ impl Limits {
             public_forms: unverified(),
             sends_per_business: Arc::new(RateLimiter::keyed(quota(50, 200))),
             sends_per_destination: Arc::new(RateLimiter::keyed(quota(1, 10))),
+            // Each form submission opens a checkout session at the provider: a person pays a
+            // few times a day, a script would open thousands.
+            pay_per_ip: Arc::new(RateLimiter::keyed(slow_quota(Duration::from_secs(180), 10))),
+            pay_per_phone: Arc::new(RateLimiter::keyed(slow_quota(Duration::from_secs(600), 5))),
         }
     }
 }
@@ -123,6 +137,73 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// One submission of a business's public pay form from `ip`.
+    pub fn pay_from_ip(&self, business: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        let ip = ip
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| "unknown".into());
+        check(&self.pay_per_ip, format!("{business}:{ip}"))
+    }
+
+    /// One top-up for `phone` started on a business's public pay form.
+    pub fn pay_for_phone(&self, business: &str, phone: &str) -> Result<(), ApiError> {
+        check(&self.pay_per_phone, format!("{business}:{phone}"))
+    }
+}
+
+/// The client's address: the connection's peer, or, when the peer is a configured trusted
+/// proxy, the nearest `X-Forwarded-For` entry that is not one (entries further left are
+/// written by the client and could be anything). `None` without connect info.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+/// The client address of a request that came from `peer` with these `X-Forwarded-For` values.
+pub fn client_ip<'a>(
+    peer: IpAddr,
+    forwarded_for: impl Iterator<Item = &'a str>,
+    trusted: &[IpAddr],
+) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = forwarded_for
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    hops.into_iter()
+        .rev()
+        .find(|h| !trusted.contains(h))
+        .unwrap_or(peer)
+}
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientIp(None));
+        };
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientIp(Some(client_ip(
+            peer,
+            forwarded,
+            &state.config.trusted_proxy_list(),
+        ))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +247,26 @@ mod tests {
             l.unverified_webhook(b, "ch3", refused()),
             ApiError::Forbidden(_)
         ));
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.5")];
+        let xff = ["198.51.100.7, 203.0.113.9"];
+        // Straight from a client: its own header is ignored.
+        assert_eq!(
+            client_ip(ip("192.0.2.1"), xff.iter().copied(), &proxy),
+            ip("192.0.2.1")
+        );
+        // Through the proxy: the entry the proxy appended, not the client-written one.
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), xff.iter().copied(), &proxy),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), std::iter::empty(), &proxy),
+            ip("10.0.0.5")
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! `X-Request-ID`: accepted from the caller when sane, generated otherwise, echoed on the
 //! response, carried by the request's tracing span (so every log line has it) and by error
-//! bodies (through a task-local).
+//! bodies (through a task-local). Each request ends with one `info` line: method, route
+//! template, status, latency and request id.
 use axum::{
     extract::{MatchedPath, Request},
     http::HeaderValue,
@@ -46,11 +47,20 @@ pub async fn layer(mut req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| req.uri().path().to_string());
-    let span =
-        tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route);
+    let method = req.method().clone();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let started = std::time::Instant::now();
     let mut resp = REQUEST_ID
         .scope(id.clone(), next.run(req).instrument(span))
         .await;
+    tracing::info!(
+        request_id = %id,
+        method = %method,
+        route = %route,
+        status = resp.status().as_u16(),
+        latency_ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert(HEADER, v);
     }

@@ -1,4 +1,7 @@
-//! Logging setup: pretty for people, JSON for machines, filtered by the configured level.
+//! Logging setup: pretty for people, JSON for machines, filtered by the configured level. Logs
+//! go to stderr (stdout stays for command output such as `openapi`), coloured only on a terminal.
+use std::io::IsTerminal;
+
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 use crate::config::LogFormat;
@@ -15,9 +18,17 @@ pub fn init(format: LogFormat, level: &str) {
                 fmt::layer()
                     .json()
                     .with_current_span(true)
-                    .with_span_list(false),
+                    .with_span_list(false)
+                    .with_writer(std::io::stderr),
             )
             .try_init(),
-        LogFormat::Pretty => registry.with(fmt::layer().compact()).try_init(),
+        LogFormat::Pretty => registry
+            .with(
+                fmt::layer()
+                    .compact()
+                    .with_ansi(std::io::stderr().is_terminal())
+                    .with_writer(std::io::stderr),
+            )
+            .try_init(),
     };
 }

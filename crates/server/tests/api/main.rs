@@ -2,8 +2,10 @@
 //! `TEST_DATABASE_URL` is set (the same suite, run twice by `.ci/run`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod agent;
+mod agent_settings;
 mod billing;
 mod calendar;
+mod channel_admin;
 mod chat;
 mod conversations;
 mod conversations_asks;
@@ -11,6 +13,7 @@ mod errors;
 mod grid;
 mod handover;
 mod helpers;
+mod http;
 mod i18n;
 mod jobs;
 mod latency;
@@ -18,8 +21,11 @@ mod messaging;
 mod openapi;
 mod outbound;
 mod outbox;
+mod payform;
 mod phones;
 mod process;
+mod signin;
 mod slot_holds;
+mod startup;
 mod tenancy;
 mod webhook_limits;

@@ -38,6 +38,11 @@ async fn start_with(db_url: &str, workers: bool, extra: &[(&str, &str)]) -> Serv
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchboard"));
     cmd.env_clear();
     cmd.env("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+    // `serve` refuses to start without a master key; tests that seal secrets pass their own.
+    cmd.env(
+        "SWITCHBOARD_MASTER_KEY",
+        switchboard_store::crypto::SecretBox::generate_key_spec(),
+    );
     for (k, v) in extra {
         cmd.env(k, v.replace("{port}", &port.to_string()));
     }

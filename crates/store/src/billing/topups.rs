@@ -9,7 +9,8 @@ use crate::{StoreResult, TenantStore, on_db};
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TopupRow {
     pub id: String,
-    pub customer_id: String,
+    /// Empty until paid for a top-up started on the public pay form (by phone only).
+    pub customer_id: Option<String>,
     pub phone: Option<String>,
     /// `stripe` or `square`.
     pub provider: String,
@@ -32,7 +33,8 @@ pub struct TopupRow {
 }
 
 pub struct NewTopup<'a> {
-    pub customer_id: &'a str,
+    /// `None` binds the top-up to `phone` only; the customer is resolved when it is paid.
+    pub customer_id: Option<&'a str>,
     pub phone: Option<&'a str>,
     pub provider: &'a str,
     pub amount: i64,
@@ -112,6 +114,20 @@ impl TenantStore {
             .await
             .map(|r| r.rows_affected()))?;
         self.get_topup(id).await
+    }
+
+    /// Binds a paid pay-form top-up to the customer its phone resolved to.
+    pub async fn set_topup_customer(&self, id: &str, customer_id: &str) -> StoreResult<()> {
+        on_db!(&self.store.db, w, p => sqlx::query(
+            "UPDATE topups SET customer_id = $3, updated_at = $4 WHERE business_id = $1 AND id = $2")
+            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(customer_id)
+            .bind(now_ms())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
     /// Moves a top-up to `status` unless it is already paid (paid is final).
