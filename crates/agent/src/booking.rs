@@ -36,6 +36,10 @@ pub trait BookingTools: Send + Sync {
     /// Reserves `slot` for a short while so it stays free while the customer confirms.
     async fn hold_slot(&self, service: ServiceId, slot: &Slot) -> Result<(), ToolError>;
 
+    /// Gives up the conversation's hold at once: the customer declined or moved on, so the
+    /// time must not look taken to the next customer until the hold expires.
+    async fn release_hold(&self) -> Result<(), ToolError>;
+
     async fn create_appointment(
         &self,
         service: ServiceId,

@@ -20,6 +20,18 @@ pub struct ServiceInfo {
     pub price_minor: i64,
     /// ISO 4217 code, e.g. `USD`, `RUB`, `ILS`.
     pub currency: String,
+    /// Other names customers use for it ("mani", "стрижечка"), as the business entered them.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// One bookable staff member, so a customer can ask for them by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffInfo {
+    pub id: StaffId,
+    pub name: String,
+    /// The services this person provides.
+    pub service_ids: Vec<ServiceId>,
 }
 
 impl ServiceInfo {
@@ -76,6 +88,8 @@ pub struct BusinessContext {
     /// The language to answer in until the customer writes something recognisable.
     pub default_language: Language,
     pub services: Vec<ServiceInfo>,
+    /// Active staff (empty when the calendar does not name them).
+    pub staff: Vec<StaffInfo>,
     /// The customer's upcoming appointments.
     pub upcoming: Vec<AppointmentInfo>,
     pub customer: Option<CustomerProfile>,
@@ -98,6 +112,7 @@ impl BusinessContext {
             now,
             default_language: Language::En,
             services: Vec::new(),
+            staff: Vec::new(),
             upcoming: Vec::new(),
             customer: None,
             persona: None,
@@ -107,6 +122,13 @@ impl BusinessContext {
 
     pub fn service(&self, id: ServiceId) -> Option<&ServiceInfo> {
         self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn staff_name(&self, id: StaffId) -> Option<&str> {
+        self.staff
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.as_str())
     }
 
     /// The opening hours to tell a customer writing in `lang`: the business's own text when it

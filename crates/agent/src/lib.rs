@@ -15,5 +15,5 @@ pub mod rules;
 pub mod tools;
 
 pub use booking::{AgentAction, BookingTools, ToolError};
-pub use context::{AppointmentInfo, BusinessContext, CustomerProfile, ServiceInfo};
+pub use context::{AppointmentInfo, BusinessContext, CustomerProfile, ServiceInfo, StaffInfo};
 pub use hours::OpeningHours;

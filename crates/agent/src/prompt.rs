@@ -89,11 +89,16 @@ pub fn system_prompt(input: &PromptInput<'_>) -> String {
         for s in &ctx.services {
             let _ = writeln!(
                 p,
-                "- {} | {} | {} min | {}",
+                "- {} | {} | {} min | {}{}",
                 s.id,
                 s.name(input.language),
                 s.duration_min,
-                format_money(s.price_minor, &s.currency, input.language)
+                format_money(s.price_minor, &s.currency, input.language),
+                if s.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" | also called: {}", s.aliases.join(", "))
+                }
             );
         }
     }
@@ -218,6 +223,7 @@ mod tests {
             duration_min: 45,
             price_minor: 15000,
             currency: "ILS".into(),
+            aliases: Vec::new(),
         };
         let appt = AppointmentInfo {
             id: AppointmentId::new(),

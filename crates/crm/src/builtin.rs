@@ -227,6 +227,10 @@ impl CrmAdapter for BuiltinCalendar {
         Ok(self.tenant.release_slot_hold(id).await?)
     }
 
+    async fn release_conversation_holds(&self, conversation: ConversationId) -> CrmResult<()> {
+        Ok(self.tenant.release_conversation_holds(conversation).await?)
+    }
+
     async fn find_client_by_phone(&self, phone: &PhoneE164) -> CrmResult<Option<Client>> {
         let Some(id) = self
             .tenant

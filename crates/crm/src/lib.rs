@@ -138,6 +138,9 @@ pub trait CrmAdapter: Send + Sync {
 
     async fn release_hold(&self, id: HoldId) -> CrmResult<()>;
 
+    /// Gives up whatever `conversation` holds, so a declined proposal is free for others.
+    async fn release_conversation_holds(&self, conversation: ConversationId) -> CrmResult<()>;
+
     async fn find_client_by_phone(&self, phone: &PhoneE164) -> CrmResult<Option<Client>>;
 
     async fn create_client(&self, name: &str, phone: &PhoneE164) -> CrmResult<Client>;

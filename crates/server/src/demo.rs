@@ -212,6 +212,7 @@ async fn seed_salon(
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        aliases: Vec::new(),
         description: String::new(),
         duration_min,
         price_minor,

@@ -3,12 +3,12 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use switchboard_domain::Language;
 
+use super::asks::OffScript;
 use super::format;
 use super::intent::{Intent, Parsed};
 use super::replies::Say;
 use super::services::ServiceMatch;
-use super::state::{ManageKind, PendingAction, Question, RuleState, Stage};
-use super::when::When;
+use super::state::{ManageKind, Question, RuleState, Stage};
 use crate::booking::{AgentAction, BookingTools, ToolError};
 use crate::context::{BusinessContext, ServiceInfo};
 
@@ -38,6 +38,18 @@ impl Turn<'_> {
         if msg.has(Intent::Human) {
             return self.handover(raw).await;
         }
+        if let Some(Question::PassOn { text }) = self.state.question.clone()
+            && !msg.has_booking_details()
+        {
+            match msg.yes_no {
+                Some(true) => return self.handover(&text).await,
+                Some(false) => {
+                    self.state.question = None;
+                    return Ok(self.info(Say::AnythingElse));
+                }
+                None => {}
+            }
+        }
         if self.state.stage == Stage::Confirming
             && let Some(pending) = self.state.pending.clone()
             && let Some(say) = self.answer_confirmation(&pending, msg).await?
@@ -60,6 +72,14 @@ impl Turn<'_> {
         {
             return self.pick_appointment(kind, *id, msg).await;
         }
+        // "The one on Saturday" answers "which appointment?" as well as a number does.
+        if let Some(Question::Appointment { kind, .. }) = self.state.question
+            && (msg.when.day().is_some()
+                || msg.when.time.is_some()
+                || !matches!(msg.service, ServiceMatch::None))
+        {
+            return self.start_manage(kind, msg).await;
+        }
         if msg.has(Intent::MyAppointments) {
             return self.list_appointments().await;
         }
@@ -75,6 +95,10 @@ impl Turn<'_> {
                 self.state.service_id = Some(*id);
                 return self.booking(msg, when).await;
             }
+        }
+        if let Some(off) = msg.off_script {
+            let say = self.off_script_answer(off, Some(raw));
+            return Ok(self.info(say));
         }
         if msg.has(Intent::Hours) && !msg.has(Intent::Book) {
             return Ok(self.info(Say::Hours {
@@ -138,181 +162,6 @@ impl Turn<'_> {
         Ok(Say::Fallback)
     }
 
-    /// The answer to "shall I ...?": `None` when the message is about something else.
-    async fn answer_confirmation(
-        &mut self,
-        pending: &PendingAction,
-        msg: &Parsed,
-    ) -> Result<Option<Say>, ToolError> {
-        let is_cancel = matches!(pending, PendingAction::Cancel { .. });
-        let restates = self.restates_pending(pending, &msg.when);
-        let yes = msg.yes_no == Some(true)
-            || (is_cancel && msg.has(Intent::Cancel) && msg.yes_no != Some(false));
-        let no = msg.yes_no == Some(false) || (!is_cancel && msg.has(Intent::Cancel));
-        let changes = (msg.has_booking_details() && !restates) || msg.has(Intent::Reschedule);
-        if yes && !no && !changes {
-            return self.execute(pending.clone()).await.map(Some);
-        }
-        if no && !changes {
-            self.state.pending = None;
-            self.state.chosen = None;
-            self.state.question = None;
-            return Ok(Some(
-                if is_cancel || matches!(pending, PendingAction::Reschedule { .. }) {
-                    self.state.finish();
-                    Say::Unchanged
-                } else {
-                    self.state.stage = Stage::CollectingInfo;
-                    Say::NotBooked
-                },
-            ));
-        }
-        if changes || msg.has(Intent::MyAppointments) {
-            return Ok(None);
-        }
-        // A side question keeps the proposal open and asks again after answering.
-        let question = self.confirm_question(pending);
-        let aside = if msg.has(Intent::Hours) {
-            Some(Say::Hours {
-                text: self.ctx.hours_for(self.lang),
-            })
-        } else if msg.has(Intent::Address) {
-            Some(Say::Address {
-                business: self.ctx.name.clone(),
-                text: self.ctx.address.clone(),
-            })
-        } else if msg.has(Intent::Prices) {
-            Some(Say::Services {
-                items: self.service_items(&[]),
-            })
-        } else {
-            None
-        };
-        Ok(Some(match aside {
-            Some(a) => Say::Both(Box::new(a), Box::new(question)),
-            None => Say::Repeat(Box::new(question)),
-        }))
-    }
-
-    /// Does the message just repeat the proposed time ("yes, at 3pm")?
-    fn restates_pending(&self, pending: &PendingAction, when: &When) -> bool {
-        let start = match pending {
-            PendingAction::Create { slot, .. } | PendingAction::Reschedule { slot, .. } => {
-                slot.start_utc
-            }
-            PendingAction::Cancel { start_utc, .. } => *start_utc,
-        };
-        let local = start.with_timezone(&self.ctx.timezone);
-        let same_time = when.time.is_none_or(|t| t == local.time());
-        let same_day = when.day().is_none_or(|d| d == local.date_naive());
-        same_time && same_day && when.date.is_none_or(|_| when.day().is_some())
-    }
-
-    pub(super) fn confirm_question(&self, pending: &PendingAction) -> Say {
-        match pending {
-            PendingAction::Create { service_id, slot } => {
-                let service = self.ctx.service(*service_id);
-                Say::ConfirmBooking {
-                    service: self.service_name(*service_id),
-                    when: self.moment(slot.start_utc),
-                    price: service
-                        .map(|s| format::money(s.price_minor, &s.currency, self.lang))
-                        .unwrap_or_default(),
-                    staff: None,
-                }
-            }
-            PendingAction::Cancel {
-                service_id,
-                start_utc,
-                ..
-            } => Say::ConfirmCancel {
-                service: self.service_name(*service_id),
-                when: self.moment(*start_utc),
-            },
-            PendingAction::Reschedule {
-                service_id,
-                from_utc,
-                slot,
-                ..
-            } => Say::ConfirmReschedule {
-                service: self.service_name(*service_id),
-                from: self.moment(*from_utc),
-                to: self.moment(slot.start_utc),
-            },
-        }
-    }
-
-    async fn execute(&mut self, pending: PendingAction) -> Result<Say, ToolError> {
-        let result = match &pending {
-            PendingAction::Create { service_id, slot } => self
-                .tools
-                .create_appointment(*service_id, slot)
-                .await
-                .map(|appointment| {
-                    let say = Say::Booked {
-                        service: self.service_name(*service_id),
-                        when: self.moment(appointment.start_utc),
-                        staff: None,
-                    };
-                    self.actions.push(AgentAction::Booked { appointment });
-                    say
-                }),
-            PendingAction::Cancel {
-                appointment_id,
-                service_id,
-                start_utc,
-            } => self
-                .tools
-                .cancel_appointment(*appointment_id)
-                .await
-                .map(|()| {
-                    self.actions.push(AgentAction::Cancelled {
-                        appointment_id: *appointment_id,
-                    });
-                    Say::Cancelled {
-                        service: self.service_name(*service_id),
-                        when: self.moment(*start_utc),
-                    }
-                }),
-            PendingAction::Reschedule {
-                appointment_id,
-                service_id,
-                slot,
-                ..
-            } => self
-                .tools
-                .reschedule_appointment(*appointment_id, slot)
-                .await
-                .map(|appointment| {
-                    let say = Say::Rescheduled {
-                        service: self.service_name(*service_id),
-                        when: self.moment(appointment.start_utc),
-                    };
-                    self.actions.push(AgentAction::Rescheduled { appointment });
-                    say
-                }),
-        };
-        match result {
-            Ok(say) => {
-                self.state.finish();
-                Ok(say)
-            }
-            Err(ToolError::SlotTaken) => {
-                let (service_id, start) = match &pending {
-                    PendingAction::Create { service_id, slot }
-                    | PendingAction::Reschedule {
-                        service_id, slot, ..
-                    } => (*service_id, slot.start_utc),
-                    PendingAction::Cancel { .. } => return Err(ToolError::SlotTaken),
-                };
-                self.state.pending = None;
-                self.state.chosen = None;
-                self.just_taken(service_id, start).await
-            }
-            Err(e) => Err(e),
-        }
-    }
-
     async fn handover(&mut self, raw: &str) -> Result<Say, ToolError> {
         self.tools.handover(raw).await?;
         self.actions.push(AgentAction::HandedOver {
@@ -320,6 +169,24 @@ impl Turn<'_> {
         });
         self.state.finish();
         Ok(Say::Handover)
+    }
+
+    /// The honest answer to a question off the script; with `pass_on` (the question), an
+    /// offer to pass it to a person, whose yes hands the conversation over.
+    pub(super) fn off_script_answer(&mut self, off: OffScript, pass_on: Option<&str>) -> Say {
+        if let Some(text) = pass_on {
+            self.state.question = Some(Question::PassOn {
+                text: text.to_string(),
+            });
+        }
+        let pass_on = pass_on.is_some();
+        match off {
+            OffScript::NotOffered => Say::NotOffered {
+                items: self.service_items(&[]),
+                pass_on,
+            },
+            OffScript::Unknown => Say::DontKnow { pass_on },
+        }
     }
 
     /// An informational answer: slots on offer stay open.
@@ -336,7 +203,7 @@ impl Turn<'_> {
                 self.state.service_id = Some(*id);
                 vec![*id]
             }
-            ServiceMatch::Many(ids) => ids.clone(),
+            ServiceMatch::Many(ids) | ServiceMatch::Several(ids) => ids.clone(),
             ServiceMatch::None => Vec::new(),
         };
         let items = self.service_items(&only);

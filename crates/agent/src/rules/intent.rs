@@ -3,11 +3,13 @@
 use chrono::NaiveDate;
 use switchboard_domain::Language;
 
+use super::asks::{OffScript, off_script, several_people};
 use super::keywords::{KEYWORDS, LAST, NO, NUMBER_FILLER, ORDINALS, YES};
-use super::services::{ServiceMatch, match_services};
+use super::services::{CORRECTIONS, ServiceMatch, match_services};
+use super::staff::{StaffAsk, match_staff};
 use super::text::Text;
 use super::when::{When, parse_when};
-use crate::context::ServiceInfo;
+use crate::context::{ServiceInfo, StaffInfo};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Intent {
@@ -51,6 +53,11 @@ pub(crate) struct Parsed {
     /// `Some(true)` for yes, `Some(false)` for no: whichever comes first in the message.
     pub yes_no: Option<bool>,
     pub service: ServiceMatch,
+    pub staff: StaffAsk,
+    /// The booking is for more than one person ("for me and my son").
+    pub people: bool,
+    /// A question outside what the agent knows.
+    pub off_script: Option<OffScript>,
 }
 
 impl Parsed {
@@ -60,7 +67,9 @@ impl Parsed {
 
     /// Does the message say anything about what to book or when?
     pub fn has_booking_details(&self) -> bool {
-        !self.when.is_empty() || !matches!(self.service, ServiceMatch::None)
+        !self.when.is_empty()
+            || !matches!(self.service, ServiceMatch::None)
+            || self.staff != StaffAsk::None
     }
 }
 
@@ -69,14 +78,26 @@ pub(crate) fn parse(
     lang: Language,
     today: NaiveDate,
     services: &[ServiceInfo],
+    staff: &[StaffInfo],
 ) -> Parsed {
     let text = Text::new(raw);
-    let intents = KEYWORDS
+    let intents: Vec<Intent> = KEYWORDS
         .iter()
         .filter(|(_, kws)| text.has_any(kws))
         .map(|(i, _)| *i)
         .collect();
-    let when = parse_when(&text, lang, today);
+    let mut when = parse_when(&text, lang, today);
+    // "at 3, no, make it 4": what follows the last correction wins.
+    if let Some(k) = text.rfind_any(CORRECTIONS).filter(|k| *k > 0) {
+        let tail = Text::new(&text.words[k..].join(" "));
+        let later = parse_when(&tail, lang, today);
+        if later.time.is_some() {
+            when.time = later.time;
+        }
+        if later.date.is_some() {
+            when.date = later.date;
+        }
+    }
     let bare_number = bare_number(&text);
     let choice = choice(&text).or(bare_number
         .and_then(|n| usize::try_from(n).ok())
@@ -90,6 +111,14 @@ pub(crate) fn parse(
         (None, None) => None,
     };
     let service = match_services(&text, services);
+    let staff = match_staff(&text, raw, staff);
+    let people = several_people(&text);
+    let off_script = (matches!(service, ServiceMatch::None)
+        && when.is_empty()
+        && choice.is_none()
+        && staff == StaffAsk::None)
+        .then(|| off_script(&text, raw, &intents, yes_no))
+        .flatten();
     Parsed {
         intents,
         when,
@@ -97,6 +126,9 @@ pub(crate) fn parse(
         bare_number,
         yes_no,
         service,
+        staff,
+        people,
+        off_script,
     }
 }
 
@@ -162,6 +194,9 @@ impl Parsed {
             bare_number: None,
             yes_no: None,
             service: ServiceMatch::None,
+            staff: StaffAsk::None,
+            people: false,
+            off_script: None,
         }
     }
 }

@@ -6,6 +6,7 @@ use super::flow::Turn;
 use super::intent::Parsed;
 use super::replies::Say;
 use super::services::ServiceMatch;
+use super::staff::StaffAsk;
 use super::state::{ManageKind, PendingAction, Question, RescheduleTarget, Stage};
 use super::when::When;
 use crate::booking::ToolError;
@@ -20,11 +21,19 @@ impl Turn<'_> {
     }
 
     fn appointment_line(&self, a: &AppointmentInfo) -> String {
-        format!(
+        let staff = a
+            .staff_id
+            .and_then(|id| self.ctx.staff_name(id))
+            .or(a.staff_name.as_deref());
+        let line = format!(
             "{} — {}",
             self.service_name(a.service_id),
             self.moment(a.start_utc)
-        )
+        );
+        match staff {
+            Some(name) => format!("{line} — {name}"),
+            None => line,
+        }
     }
 
     pub(super) async fn list_appointments(&mut self) -> Result<Say, ToolError> {
@@ -65,15 +74,22 @@ impl Turn<'_> {
                 let time_ok = msg.when.time.is_none_or(|t| t == local.time());
                 let service_ok = match &msg.service {
                     ServiceMatch::One(id) => a.service_id == *id,
-                    ServiceMatch::Many(ids) => ids.contains(&a.service_id),
+                    ServiceMatch::Many(ids) | ServiceMatch::Several(ids) => {
+                        ids.contains(&a.service_id)
+                    }
                     ServiceMatch::None => true,
                 };
-                day_ok && time_ok && service_ok
+                let staff_ok = match &msg.staff {
+                    StaffAsk::Known(id) => a.staff_id == Some(*id),
+                    _ => true,
+                };
+                day_ok && time_ok && service_ok && staff_ok
             })
             .collect();
         let said_something = msg.when.day().is_some()
             || msg.when.time.is_some()
-            || !matches!(msg.service, ServiceMatch::None);
+            || !matches!(msg.service, ServiceMatch::None)
+            || matches!(msg.staff, StaffAsk::Known(_));
         if let [one] = named.as_slice()
             && said_something
         {
@@ -86,6 +102,12 @@ impl Turn<'_> {
             self.state.time = msg.when.time;
             self.state.part = msg.when.part;
         }
+        // Only the ones that fit what was said, when several do ("cancel my haircut").
+        let list: Vec<&AppointmentInfo> = if named.len() > 1 && said_something {
+            named
+        } else {
+            list.iter().collect()
+        };
         let items = list.iter().map(|a| self.appointment_line(a)).collect();
         self.state.question = Some(Question::Appointment {
             kind,
@@ -113,6 +135,7 @@ impl Turn<'_> {
             date: self.state.date.take(),
             time: self.state.time.take(),
             part: self.state.part.take(),
+            unclear_date: false,
         };
         self.manage(kind, appointment, when).await
     }

@@ -5,6 +5,8 @@
 //!
 //! Language understanding is pure and synchronous; only the calendar calls are async.
 
+mod asks;
+mod confirm;
 mod flow;
 mod format;
 mod intent;
@@ -13,10 +15,13 @@ mod manage;
 mod replies;
 mod search;
 mod services;
+mod staff;
 mod state;
 mod text;
 mod when;
+mod when_dates;
 mod when_patterns;
+mod when_words;
 
 #[cfg(test)]
 mod tests;
@@ -55,7 +60,7 @@ pub async fn respond(
         .or(state.language)
         .unwrap_or(ctx.default_language);
     let today = ctx.local_now().date_naive();
-    let msg = intent::parse(text, lang, today, &ctx.services);
+    let msg = intent::parse(text, lang, today, &ctx.services, &ctx.staff);
     let mut turn = flow::Turn {
         state: state.clone(),
         ctx,
@@ -85,5 +90,5 @@ pub fn parse_when(text: &str, lang: Language, today: NaiveDate) -> When {
 pub fn is_confirmation(text: &str) -> bool {
     let lang = Language::detect(text).unwrap_or(Language::En);
     let today = NaiveDate::default();
-    intent::parse(text, lang, today, &[]).yes_no == Some(true)
+    intent::parse(text, lang, today, &[], &[]).yes_no == Some(true)
 }

@@ -11,6 +11,7 @@ use super::format;
 use super::intent::Parsed;
 use super::replies::Say;
 use super::services::ServiceMatch;
+use super::staff::StaffAsk;
 use super::state::{PendingAction, Question, Stage};
 use super::when::{DateSpec, When};
 use crate::booking::{AgentAction, ToolError};
@@ -22,9 +23,18 @@ const HORIZON_DAYS: u32 = 14;
 
 impl Turn<'_> {
     pub(super) async fn booking(&mut self, msg: &Parsed, when: When) -> Result<Say, ToolError> {
+        let mut note = None;
         if self.state.reschedule.is_none() {
             match &msg.service {
                 ServiceMatch::One(id) => self.state.service_id = Some(*id),
+                ServiceMatch::Several(ids) => {
+                    // Each one gets its own proposal and yes, in the order said.
+                    self.state.service_id = ids.first().copied();
+                    self.state.queued = ids.iter().skip(1).copied().collect();
+                    note = Some(Say::OneAtATime {
+                        items: ids.iter().map(|id| self.service_name(*id)).collect(),
+                    });
+                }
                 ServiceMatch::Many(ids)
                     if !self.state.service_id.is_some_and(|s| ids.contains(&s)) =>
                 {
@@ -33,6 +43,27 @@ impl Turn<'_> {
                 }
                 _ => {}
             }
+        }
+        match &msg.staff {
+            StaffAsk::Known(id) => self.state.staff_id = Some(*id),
+            StaffAsk::Unknown(name) => {
+                self.remember_when(when);
+                self.state.offered.clear();
+                self.state.stage = Stage::CollectingInfo;
+                return Ok(Say::StaffUnknown {
+                    name: name.clone(),
+                    team: self.ctx.staff.iter().map(|m| m.name.clone()).collect(),
+                });
+            }
+            StaffAsk::None => {}
+        }
+        if when.unclear_date && when.date.is_none() {
+            // Never guess a day the customer did not say: ask, keeping the rest.
+            self.remember_when(when);
+            self.state.date = None;
+            self.state.offered.clear();
+            self.state.stage = Stage::CollectingInfo;
+            return Ok(Say::AskDate);
         }
         self.remember_when(when);
         let service = match self.state.service_id {
@@ -45,7 +76,15 @@ impl Turn<'_> {
                 _ => return Ok(self.ask_service(Vec::new())),
             },
         };
-        self.search(service).await
+        if msg.people && self.state.queued.is_empty() {
+            self.state.queued.push(service);
+            note = Some(Say::OnePersonAtATime);
+        }
+        let say = self.search(service).await?;
+        Ok(match note {
+            Some(n) => Say::Both(Box::new(n), Box::new(say)),
+            None => say,
+        })
     }
 
     /// Newly mentioned details replace old ones; a new day keeps the asked time ("and
@@ -71,7 +110,7 @@ impl Turn<'_> {
         Say::AskService { items }
     }
 
-    async fn search(&mut self, service: ServiceId) -> Result<Say, ToolError> {
+    pub(super) async fn search(&mut self, service: ServiceId) -> Result<Say, ToolError> {
         let now_local = self.ctx.local_now();
         match (self.state.date, self.state.time) {
             (Some(DateSpec::Day { date }), Some(t)) => self.exact(service, date, t).await,
@@ -115,6 +154,10 @@ impl Turn<'_> {
         if let Some(part) = self.state.part {
             slots.retain(|s| part.contains(s.start_utc.with_timezone(&tz).time()));
         }
+        // The person asked for, never someone else in their place.
+        if let Some(staff) = self.state.staff_id {
+            slots.retain(|s| s.staff_id == staff);
+        }
         slots.sort_by_key(|s| s.start_utc);
         let mut seen = HashSet::new();
         slots.retain(|s| seen.insert(s.start_utc));
@@ -152,6 +195,9 @@ impl Turn<'_> {
         let slots = self.offer(alternatives);
         if self.ctx.opening_hours.is_closed_at(date.weekday(), t) {
             return Ok(Say::Closed { day: label, slots });
+        }
+        if let Some(staff) = self.asked_staff() {
+            return Ok(Say::StaffBusy { staff, slots });
         }
         Ok(Say::Taken {
             requested: label,
@@ -225,10 +271,21 @@ impl Turn<'_> {
         labels
     }
 
+    /// The name of the staff member the customer asked for.
+    fn asked_staff(&self) -> Option<String> {
+        self.state
+            .staff_id
+            .and_then(|id| self.ctx.staff_name(id))
+            .map(str::to_string)
+    }
+
     fn nothing_free(&mut self, service: ServiceId) -> Say {
         self.state.offered.clear();
         self.state.question = None;
         self.state.stage = Stage::CollectingInfo;
+        if let Some(staff) = self.asked_staff() {
+            return Say::StaffNothingFree { staff };
+        }
         Say::NothingFree {
             service: self.service_name(service),
         }

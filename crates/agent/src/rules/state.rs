@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::calendar::Slot;
-use switchboard_domain::{AppointmentId, Language, ServiceId};
+use switchboard_domain::{AppointmentId, Language, ServiceId, StaffId};
 
 use super::when::{DateSpec, DayPart};
 
@@ -78,6 +78,8 @@ pub enum Question {
     },
     /// Yes or no to the pending action.
     Confirm,
+    /// Yes or no to passing an unanswered question to a person.
+    PassOn { text: String },
 }
 
 /// Everything the rule-based agent remembers about one conversation.
@@ -88,6 +90,11 @@ pub struct RuleState {
     pub language: Option<Language>,
     pub stage: Stage,
     pub service_id: Option<ServiceId>,
+    /// The staff member the customer asked for.
+    pub staff_id: Option<StaffId>,
+    /// Further requests from the same message ("a haircut and a manicure", "for me and my
+    /// son"), booked one after another.
+    pub queued: Vec<ServiceId>,
     pub date: Option<DateSpec>,
     pub time: Option<NaiveTime>,
     pub part: Option<DayPart>,
@@ -108,5 +115,20 @@ impl RuleState {
             stage: Stage::Completed,
             ..RuleState::default()
         };
+    }
+
+    /// After a booking, moves on to the next queued request, keeping the day asked for.
+    pub(crate) fn next_request(&mut self) -> Option<ServiceId> {
+        if self.queued.is_empty() {
+            return None;
+        }
+        let next = self.queued.remove(0);
+        let (date, part, queued) = (self.date, self.part, std::mem::take(&mut self.queued));
+        self.finish();
+        self.service_id = Some(next);
+        self.date = date;
+        self.part = part;
+        self.queued = queued;
+        Some(next)
     }
 }

@@ -48,6 +48,21 @@ impl Text {
         phrases.iter().filter_map(|p| self.find(p)).min()
     }
 
+    /// The word index where the last of `phrases` starts.
+    pub fn rfind_any(&self, phrases: &[&str]) -> Option<usize> {
+        (0..self.words.len()).rev().find(|&start| {
+            phrases.iter().any(|p| {
+                let pats: Vec<&str> = p.split(' ').filter(|x| !x.is_empty()).collect();
+                !pats.is_empty()
+                    && pats.iter().enumerate().all(|(i, pat)| {
+                        self.words
+                            .get(start + i)
+                            .is_some_and(|w| word_matches(w, pat))
+                    })
+            })
+        })
+    }
+
     /// The word index where `phrase` first starts.
     pub fn find(&self, phrase: &str) -> Option<usize> {
         let pats: Vec<&str> = phrase.split(' ').filter(|p| !p.is_empty()).collect();
@@ -117,6 +132,29 @@ pub(crate) fn word_matches(word: &str, pattern: &str) -> bool {
         Some(stem) => candidates.iter().any(|w| w.starts_with(stem)),
         None => candidates.contains(&pattern),
     }
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment), in characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let same = a.get(i - 1) == b.get(j - 1);
+            let mut best = (prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(prev[j - 1] + usize::from(!same));
+            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
+                best = best.min(prev2[j - 2] + 1);
+            }
+            cur[j] = best;
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev.get(b.len()).copied().unwrap_or(usize::MAX)
 }
 
 /// Length in characters of the common prefix.

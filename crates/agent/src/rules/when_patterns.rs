@@ -34,7 +34,10 @@ pub(super) static HE_DAY_MONTH: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 pub(super) static IN_DAYS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:\bin\s+(\d{1,2})\s+days?\b|через\s+(\d{1,2})\s+(?:дн|день|дня))").ok()
+    Regex::new(
+        r"(?:\bin\s+(\d{1,2})\s+days?\b|через\s+(\d{1,2})\s+(?:дн|день|дня)|בעוד\s+(\d{1,2})\s+ימים)",
+    )
+    .ok()
 });
 pub(super) static CLOCK: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\d.:/])(\d{1,2})[:.](\d{2})(?:\s*([ap])\.?\s?m\b\.?)?(?:$|[^\d])").ok()
@@ -55,6 +58,20 @@ pub(super) static HE_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 pub(super) static EN_AT_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"\b(?:at|around|about|by)\s+(\d{1,2})(?:\s*o'?clock)?(?:$|[^\d:.\p{L}])").ok()
+});
+/// "7 in the evening", "7 בערב": an hour with its part of the day and no "at".
+pub(super) static HOUR_PART: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:^|[^\d:.])(\d{1,2})\s+(?:in\s+the\s+|this\s+)?(morning|afternoon|evening|night|בבוקר|בצהריים|אחה"צ|בערב|בלילה)"#,
+    )
+    .ok()
+});
+/// A day of the month alone: "on the 15th", "15-го", "15 числа", "ב-15 לחודש".
+pub(super) static ORDINAL_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:\b(\d{1,2})(?:st|nd|rd|th)\b|(?:^|[^\d:.])(\d{1,2})\s*-?\s*(?:го|е|ое|ого)(?:\s+числа)?(?:$|[^\p{L}])|(?:^|[^\d:.])(\d{1,2})\s+числ[ао]|(?:^|[^\d:.])(\d{1,2})\s*לחודש)",
+    )
+    .ok()
 });
 pub(super) static OCLOCK: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*o'?clock\b").ok());
@@ -79,6 +96,8 @@ pub(crate) fn all_patterns() -> Vec<&'static LazyLock<Option<Regex>>> {
         &HE_HOUR,
         &EN_AT_HOUR,
         &OCLOCK,
+        &HOUR_PART,
+        &ORDINAL_DAY,
     ]
 }
 

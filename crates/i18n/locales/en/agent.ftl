@@ -102,5 +102,26 @@ repeat = Sorry, I didn't catch that. { $question }
 pick-from-list = Please reply with a number from 1 to { $count }, or name another day or time.
 tool-failed = Sorry, something went wrong on our side. Please try again in a moment, or ask for a person.
 fallback = I can help you book, move or cancel an appointment, and tell you our prices, hours and address. For example: "haircut tomorrow at 3pm".
+# Off the script, staff asked for, and several requests (the rule agent's honesty).
+confirm-reschedule-staff = Move your { $service } from { $from } to { $to } with { $staff }? (yes/no)
+dont-know = I'm sorry, I don't know that.
+dont-know-pass-on = I'm sorry, I don't know that. Shall I pass your question to a colleague? (yes/no)
+not-offered =
+    Sorry, we don't offer that. Our services:
+    { $items }
+not-offered-pass-on =
+    Sorry, we don't offer that. Our services:
+    { $items }
+    Shall I pass your question to a colleague? (yes/no)
+staff-unknown = We have no one called { $name }. Our team: { $team }. Who would you like, or shall I find the nearest free time with anyone?
+anything-else = OK. Anything else I can help with?
+staff-busy =
+    { $staff } is not available then. { $staff }'s nearest free times:
+    { $slots }
+    Which one suits you?
+staff-nothing-free = I'm sorry, { $staff } has no free time for this in the next two weeks. Would someone else suit you?
+ask-date = Sorry, I couldn't make out the date. Which day would you like? For example: tomorrow, Friday or May 15.
+one-at-a-time = I'll book them one at a time: { $items }. Let's start with { $first }.
+one-person-at-a-time = I'll book one appointment at a time: first one, then we'll do the next person's.
 # Said when the model made the confirmed change but failed before wording its answer.
 change-done = Done! Your booking is updated. Anything else I can help with?

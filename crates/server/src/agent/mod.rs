@@ -15,16 +15,14 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use switchboard_agent::{
-    AppointmentInfo, BusinessContext, CustomerProfile, OpeningHours, ServiceInfo,
+    AppointmentInfo, BusinessContext, CustomerProfile, OpeningHours, ServiceInfo, StaffInfo,
     llm::LlmClient,
     prompt::{Author, HistoryTurn, PromptInput, build_messages, system_prompt},
     rules::{self, PendingAction, Question, RuleState, Stage},
 };
 use switchboard_crm::{BuiltinCalendar, CrmAdapter};
 use switchboard_domain::{
-    ConversationId, CustomerId, Language, MessageId,
-    message::OutboundContent,
-    time::now_ms,
+    ConversationId, CustomerId, Language, MessageId, message::OutboundContent, time::now_ms,
 };
 use switchboard_store::{
     Store, TenantStore,
@@ -121,6 +119,7 @@ impl Turn<'_> {
             Some(config) => self.with_model(config, &ctx, &tools, &state, &text).await?,
             None => rule_answer(&state, &text, &ctx, &tools, "rules", None).await,
         };
+        tools.release_if_dropped(&state, &answer.state).await;
         let handover = tools.handover_reason();
         let mut record = TurnRecord {
             id: uuid::Uuid::now_v7().to_string(),
@@ -355,6 +354,7 @@ impl Turn<'_> {
                 duration_min: s.duration_min,
                 price_minor: s.price_minor,
                 currency: s.currency,
+                aliases: s.aliases,
             })
             .collect();
         let upcoming: Vec<AppointmentInfo> = tools
@@ -380,6 +380,14 @@ impl Turn<'_> {
             phone: s.phone.clone(),
             default_language: self.business.default_language,
             services,
+            staff: staff
+                .iter()
+                .map(|m| StaffInfo {
+                    id: m.id,
+                    name: m.name.clone(),
+                    service_ids: m.service_ids.clone(),
+                })
+                .collect(),
             upcoming,
             customer: Some(CustomerProfile {
                 name: Some(name).filter(|n| !n.trim().is_empty()),

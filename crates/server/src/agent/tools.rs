@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
+use switchboard_agent::rules::{PendingAction, RuleState};
 use switchboard_agent::{AppointmentInfo, BookingTools, ToolError};
 use switchboard_crm::{Appointment, BookingRequest, CrmAdapter, CrmError, HoldRequest, SlotSearch};
 use switchboard_domain::{
@@ -228,6 +229,39 @@ impl ConversationTools {
             .map_err(tool_error)
     }
 
+    /// Gives the held time back when the turn dropped the proposal it was held for (a no, a
+    /// new search, another service, a handover), so the next customer finds it free at once
+    /// rather than when the hold expires. Holds exist only for create and move proposals.
+    pub async fn release_if_dropped(&self, before: &RuleState, after: &RuleState) {
+        let holds = |s: &RuleState| {
+            matches!(
+                s.pending,
+                Some(PendingAction::Create { .. } | PendingAction::Reschedule { .. })
+            )
+        };
+        // A booking or move gives the hold up itself.
+        let wrote = self
+            .calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|c| {
+                c.outcome == "ok"
+                    && matches!(
+                        c.name.as_str(),
+                        "create_appointment" | "reschedule_appointment"
+                    )
+            });
+        if holds(before)
+            && !holds(after)
+            && !wrote
+            && let Err(e) = self.release_hold().await
+        {
+            // The hold still expires on its own; the turn's answer stands.
+            tracing::warn!(conversation = %self.conversation, error = %e, "could not release a hold");
+        }
+    }
+
     pub fn ask_handover(&self, reason: &str) {
         *self.handover.lock().unwrap_or_else(PoisonError::into_inner) = Some(reason.to_string());
     }
@@ -258,6 +292,15 @@ impl BookingTools for ConversationTools {
             .map(|h| h.expires_at);
         self.finish("hold_slot", args, r, |exp| json!({"held_until": exp}))
             .map(|_| ())
+    }
+
+    async fn release_hold(&self) -> Result<(), ToolError> {
+        let r = self
+            .crm
+            .release_conversation_holds(self.conversation)
+            .await
+            .map_err(tool_error);
+        self.finish("release_hold", json!({}), r, |_| json!({"released": true}))
     }
 
     async fn create_appointment(

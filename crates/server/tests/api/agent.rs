@@ -19,7 +19,7 @@ use crate::helpers::{Seeded, TestApp, spawn_app};
 const TOKEN: &str = "twilio-auth-token-1234";
 const OUR_NUMBER: &str = "+14155559999";
 
-async fn agent_settings(app: &TestApp, key: &str, settings: Value) {
+pub(crate) async fn agent_settings(app: &TestApp, key: &str, settings: Value) {
     let r = app
         .request(Method::PUT, "/api/v1/agent", Some(key), Some(settings))
         .await;
@@ -40,7 +40,7 @@ async fn agent_salon(app: &TestApp, tz: &str) -> (Seeded, String, String) {
 }
 
 /// A customer texting the business over Twilio (SMS, or WhatsApp when `whatsapp`).
-struct Sms<'a> {
+pub(crate) struct Sms<'a> {
     app: &'a TestApp,
     fake: &'a twilio::FakeTwilio,
     channel: String,
@@ -51,7 +51,12 @@ struct Sms<'a> {
 }
 
 impl<'a> Sms<'a> {
-    async fn open(app: &'a TestApp, key: &str, fake: &'a twilio::FakeTwilio, from: &str) -> Self {
+    pub(crate) async fn open(
+        app: &'a TestApp,
+        key: &str,
+        fake: &'a twilio::FakeTwilio,
+        from: &str,
+    ) -> Self {
         Self::open_kind(app, key, fake, from, false).await
     }
 
@@ -88,6 +93,23 @@ impl<'a> Sms<'a> {
         }
     }
 
+    /// Another customer writing to the same channel.
+    pub(crate) fn another(&self, from: &str) -> Sms<'a> {
+        Sms {
+            app: self.app,
+            fake: self.fake,
+            channel: self.channel.clone(),
+            from: from.to_string(),
+            whatsapp: self.whatsapp,
+            seen: 0,
+            // Message ids stay apart from every other customer's (numbers differ at the end).
+            n: 1_000_000
+                * from[from.len().saturating_sub(3)..]
+                    .parse::<usize>()
+                    .unwrap_or(1),
+        }
+    }
+
     /// Delivers `text` through the signed webhook (no jobs run).
     async fn send(&mut self, text: &str) {
         self.n += 1;
@@ -114,7 +136,7 @@ impl<'a> Sms<'a> {
     }
 
     /// Sends `text`, runs the jobs, and returns what the business sent back (all parts).
-    async fn say(&mut self, text: &str) -> String {
+    pub(crate) async fn say(&mut self, text: &str) -> String {
         self.send(text).await;
         self.app.state.worker.drain().await.unwrap();
         let to = if self.whatsapp {
@@ -135,13 +157,13 @@ impl<'a> Sms<'a> {
     }
 }
 
-fn has(reply: &str, needles: &[&str]) {
+pub(crate) fn has(reply: &str, needles: &[&str]) {
     for n in needles {
         assert!(reply.contains(n), "missing {n:?} in reply:\n{reply}");
     }
 }
 
-async fn appointments(app: &TestApp, key: &str, query: &str) -> Vec<Value> {
+pub(crate) async fn appointments(app: &TestApp, key: &str, query: &str) -> Vec<Value> {
     let r = app.get(&format!("/api/v1/appointments?{query}"), key).await;
     assert_eq!(r.status(), 200);
     r.json::<Vec<Value>>().await.unwrap()
@@ -193,7 +215,7 @@ async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
     );
     has(
         &c.say("1").await,
-        &["Haircut tomorrow at 9:00 AM, $40.00. Shall I book it?"],
+        &["Haircut with Anna tomorrow at 9:00 AM, $40.00. Shall I book it?"],
     );
     assert!(
         appointments(&app, key, "status=booked").await.is_empty(),
@@ -201,7 +223,7 @@ async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
     );
     has(
         &c.say("Yes").await,
-        &["You're booked for Haircut tomorrow at 9:00 AM"],
+        &["You're booked for Haircut with Anna tomorrow at 9:00 AM"],
     );
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);
@@ -220,7 +242,7 @@ async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
     c.say("haircut tomorrow at 10am").await;
     has(
         &c.say("yes").await,
-        &["You're booked for Haircut tomorrow at 10:00 AM"],
+        &["You're booked for Haircut with Anna tomorrow at 10:00 AM"],
     );
     let tz: Tz = "America/New_York".parse().unwrap();
     let target = tomorrow(tz) + chrono::Duration::days(2);
@@ -230,7 +252,7 @@ async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
             "Can I reschedule my appointment to {weekday} at 2pm?"
         ))
         .await;
-    has(&r, &["Move your Haircut", "2:00 PM? (yes/no)"]);
+    has(&r, &["Move your Haircut", "2:00 PM with Anna? (yes/no)"]);
     has(&c.say("ok").await, &["is now on", "2:00 PM"]);
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);
@@ -340,11 +362,14 @@ async fn russian_over_telegram_books_and_cancels() {
     );
     has(
         &say("второй").await,
-        &["Стрижка, завтра в 10:00", "Записываю? (да/нет)"],
+        &[
+            "Стрижка, мастер Anna, завтра в 10:00",
+            "Записываю? (да/нет)",
+        ],
     );
     has(
         &say("да").await,
-        &["Готово! Вы записаны: Стрижка, завтра в 10:00."],
+        &["Готово! Вы записаны: Стрижка, мастер Anna, завтра в 10:00."],
     );
     assert_eq!(appointments(&app, key, "status=booked").await.len(), 1);
     has(&say("Хочу отменить запись").await, &["Отменить"]);
@@ -367,9 +392,12 @@ async fn hebrew_over_whatsapp_books_and_moves() {
     );
     has(
         &c.say("הראשון").await,
-        &["תספורת, מחר בשעה 9:00", "לקבוע? (כן/לא)"],
+        &["תספורת אצל Anna, מחר בשעה 9:00", "לקבוע? (כן/לא)"],
     );
-    has(&c.say("כן").await, &["נקבע לך תור: תספורת, מחר בשעה 9:00."]);
+    has(
+        &c.say("כן").await,
+        &["נקבע לך תור: תספורת אצל Anna, מחר בשעה 9:00."],
+    );
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);
     has(
@@ -427,7 +455,11 @@ async fn a_burst_of_messages_is_one_turn() {
 }
 
 /// A business whose agent uses the fake model.
-async fn model_salon(app: &TestApp, model: &FakeOpenAi, extra: Value) -> (Seeded, String) {
+pub(crate) async fn model_salon(
+    app: &TestApp,
+    model: &FakeOpenAi,
+    extra: Value,
+) -> (Seeded, String) {
     let (a, haircut, _) = agent_salon(app, "America/New_York").await;
     let mut settings = json!({"burst_ms": 0, "llm": {"base_url": model.url(), "model": "fake-gpt", "api_key": "sk-test-key"}});
     for (k, v) in extra.as_object().unwrap() {
@@ -826,7 +858,10 @@ async fn model_writes_need_the_proposal_and_a_yes() {
         model.push(ScriptedReply::error(500, "down"));
     }
     let r = c.say("yes").await;
-    has(&r, &["You're booked for Haircut tomorrow at 12:00 PM"]);
+    has(
+        &r,
+        &["You're booked for Haircut with Anna tomorrow at 12:00 PM"],
+    );
     model.clear_script();
     let booked = appointments(&app, key, "status=booked").await;
     assert_eq!(booked.len(), 1);

@@ -155,4 +155,15 @@ impl TenantStore {
         release_holds(&mut tx, &self.biz(), Some(&id.to_string()), None).await?;
         tx.commit().await
     }
+
+    /// Gives up every hold `conversation` placed (a declined proposal frees its time at once
+    /// instead of when the hold expires). Nothing to release is not an error.
+    pub async fn release_conversation_holds(
+        &self,
+        conversation: ConversationId,
+    ) -> StoreResult<()> {
+        let mut tx = self.store.begin().await?;
+        release_holds(&mut tx, &self.biz(), None, Some(&conversation.to_string())).await?;
+        tx.commit().await
+    }
 }

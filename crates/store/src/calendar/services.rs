@@ -13,6 +13,9 @@ pub struct Service {
     pub id: ServiceId,
     /// The name per language code (`en`, `ru`, `he`).
     pub names: BTreeMap<String, String>,
+    /// Other names customers use for it (short forms, synonyms), in any language.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub description: String,
     pub duration_min: u32,
     /// Price in minor units of `currency`.
@@ -50,6 +53,7 @@ impl Service {
 struct ServiceDb {
     id: String,
     names: String,
+    aliases: String,
     description: String,
     duration_min: i64,
     price_minor: i64,
@@ -69,6 +73,7 @@ impl TryFrom<ServiceDb> for Service {
         Ok(Service {
             id: parse_id(&r.id)?,
             names: serde_json::from_str(&r.names)?,
+            aliases: serde_json::from_str(&r.aliases)?,
             description: r.description,
             duration_min: u32_of(r.duration_min),
             price_minor: r.price_minor,
@@ -85,7 +90,7 @@ impl TryFrom<ServiceDb> for Service {
     }
 }
 
-const SERVICE_COLUMNS: &str = "id, names, description, duration_min, price_minor, currency, buffer_before_min, buffer_after_min, lead_time_min, step_min, active, created_at, updated_at";
+const SERVICE_COLUMNS: &str = "id, names, description, duration_min, price_minor, currency, buffer_before_min, buffer_after_min, lead_time_min, step_min, active, created_at, updated_at, aliases";
 
 impl TenantStore {
     pub async fn list_services(&self, include_inactive: bool) -> StoreResult<Vec<Service>> {
@@ -133,6 +138,15 @@ impl TenantStore {
             .bind(i64::from(s.step_min.unwrap_or(0)))
             .bind(s.active)
             .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        // Aliases in their own statement, so the upsert above stays as it is.
+        on_db!(&self.store.db, w, p => sqlx::query(
+            "UPDATE services SET aliases = $1 WHERE id = $2 AND business_id = $3")
+            .bind(serde_json::to_string(&s.aliases)?)
+            .bind(s.id.to_string())
+            .bind(self.biz())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

@@ -62,6 +62,39 @@ pub(crate) enum Say {
         when: String,
         staff: Option<String>,
     },
+    /// An off-script question: honestly not known; `pass_on` offers to ask a person.
+    DontKnow {
+        pass_on: bool,
+    },
+    /// A service the business does not offer; `items` are the ones it does.
+    NotOffered {
+        items: Vec<String>,
+        pass_on: bool,
+    },
+    /// No staff member has the name asked for; `team` are those who do work here.
+    StaffUnknown {
+        name: String,
+        team: Vec<String>,
+    },
+    /// A no to passing a question on.
+    AnythingElse,
+    /// The staff member asked for is not free then; `slots` are their nearest free times.
+    StaffBusy {
+        staff: String,
+        slots: Vec<String>,
+    },
+    /// The staff member asked for has nothing free soon (or does not do this service).
+    StaffNothingFree {
+        staff: String,
+    },
+    /// A date was named but not understood.
+    AskDate,
+    /// Several services in one message: booked one after another, in this order.
+    OneAtATime {
+        items: Vec<String>,
+    },
+    /// Booking for more than one person: one appointment at a time.
+    OnePersonAtATime,
     ConfirmCancel {
         service: String,
         when: String,
@@ -74,6 +107,8 @@ pub(crate) enum Say {
         service: String,
         from: String,
         to: String,
+        /// Who will do it at the new time, when the calendar names staff.
+        staff: Option<String>,
     },
     Rescheduled {
         service: String,
@@ -261,12 +296,21 @@ fn message<'a>(lang: Language, say: &'a Say) -> (&'static str, Args<'a>) {
             a.s("service", service.as_str())
                 .day("when", "when-kind", when),
         ),
-        Say::ConfirmReschedule { service, from, to } => (
-            "confirm-reschedule",
-            a.s("service", service.as_str())
+        Say::ConfirmReschedule {
+            service,
+            from,
+            to,
+            staff,
+        } => {
+            let a = a
+                .s("service", service.as_str())
                 .day("from", "from-kind", from)
-                .day("to", "to-kind", to),
-        ),
+                .day("to", "to-kind", to);
+            match staff {
+                Some(staff) => ("confirm-reschedule-staff", a.s("staff", staff.as_str())),
+                None => ("confirm-reschedule", a),
+            }
+        }
         Say::Rescheduled { service, when } => (
             "rescheduled",
             a.s("service", service.as_str())
@@ -306,6 +350,35 @@ fn message<'a>(lang: Language, say: &'a Say) -> (&'static str, Args<'a>) {
         Say::Handover => ("handover", a),
         Say::Thanks => ("thanks", a),
         Say::PickFromList { count } => ("pick-from-list", a.s("count", *count)),
+        Say::DontKnow { pass_on: true } => ("dont-know-pass-on", a),
+        Say::DontKnow { pass_on: false } => ("dont-know", a),
+        Say::NotOffered {
+            items,
+            pass_on: true,
+        } => ("not-offered-pass-on", a.s("items", lines(items))),
+        Say::NotOffered {
+            items,
+            pass_on: false,
+        } => ("not-offered", a.s("items", lines(items))),
+        Say::StaffUnknown { name, team } => (
+            "staff-unknown",
+            a.s("name", name.as_str()).s("team", team.join(", ")),
+        ),
+        Say::AnythingElse => ("anything-else", a),
+        Say::StaffBusy { staff, slots } => (
+            "staff-busy",
+            a.s("staff", staff.as_str()).numbered("slots", slots),
+        ),
+        Say::StaffNothingFree { staff } => ("staff-nothing-free", a.s("staff", staff.as_str())),
+        Say::AskDate => ("ask-date", a),
+        Say::OneAtATime { items } => (
+            "one-at-a-time",
+            a.s("items", items.join(", ")).s(
+                "first",
+                items.first().map(String::as_str).unwrap_or_default(),
+            ),
+        ),
+        Say::OnePersonAtATime => ("one-person-at-a-time", a),
         Say::ToolFailed => ("tool-failed", a),
         Say::Fallback => ("fallback", a),
         // Composite replies are rendered by `render_with`; reaching here is a bug, and the

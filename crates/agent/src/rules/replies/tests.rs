@@ -82,7 +82,39 @@ fn samples() -> Vec<Say> {
             service: s("Haircut"),
             from: s("tomorrow at 3:00 PM"),
             to: s("Tuesday, May 12 at 4:00 PM"),
+            staff: None,
         },
+        Say::ConfirmReschedule {
+            service: s("Haircut"),
+            from: s("tomorrow at 3:00 PM"),
+            to: s("Tuesday, May 12 at 4:00 PM"),
+            staff: Some(s("Anna")),
+        },
+        Say::DontKnow { pass_on: true },
+        Say::DontKnow { pass_on: false },
+        Say::NotOffered {
+            items: slots.clone(),
+            pass_on: true,
+        },
+        Say::NotOffered {
+            items: slots.clone(),
+            pass_on: false,
+        },
+        Say::StaffUnknown {
+            name: s("Olga"),
+            team: vec![s("Anna"), s("Dana")],
+        },
+        Say::AnythingElse,
+        Say::StaffBusy {
+            staff: s("Anna"),
+            slots: slots.clone(),
+        },
+        Say::StaffNothingFree { staff: s("Anna") },
+        Say::AskDate,
+        Say::OneAtATime {
+            items: vec![s("Haircut"), s("Manicure")],
+        },
+        Say::OnePersonAtATime,
         Say::Rescheduled {
             service: s("Haircut"),
             when: s("tomorrow at 3:00 PM"),

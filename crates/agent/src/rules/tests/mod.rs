@@ -1,6 +1,12 @@
 //! Tests of the rule-based agent: an in-memory calendar behind `BookingTools`, whole
 //! conversations in each language, and tables of parsed phrases.
+mod classes;
+mod corpus;
+mod corpus_cases;
+mod corpus_he;
+mod corpus_ru;
 mod en;
+mod fake;
 mod flows;
 mod he;
 mod hours;
@@ -8,276 +14,16 @@ mod parsing;
 mod ru;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
-use async_trait::async_trait;
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use switchboard_domain::calendar::{
-    Interval, OpenInterval, Slot, SlotQuery, SlotRules, StaffCalendar, WeeklyHours, free_slots,
-};
-use switchboard_domain::{AppointmentId, Language, ServiceId, StaffId};
+use switchboard_domain::calendar::{OpenInterval, WeeklyHours};
+use switchboard_domain::{Language, ServiceId};
 
+use self::fake::FakeCalendar;
 use super::{RuleState, Stage, respond};
-use crate::booking::{AgentAction, BookingTools, ToolError};
-use crate::context::{AppointmentInfo, BusinessContext, ServiceInfo};
-
-/// Everything the fake calendar was asked to do, in order.
-#[derive(Default)]
-struct Log {
-    appointments: Vec<AppointmentInfo>,
-    /// Other customers' bookings.
-    others: Vec<Interval>,
-    holds: Vec<Slot>,
-    writes: Vec<String>,
-    handovers: Vec<String>,
-    fail_reads: bool,
-    /// The next create/reschedule finds its slot taken.
-    steal_next: bool,
-}
-
-/// A one-person business calendar computed with the real slot maths.
-pub(super) struct FakeCalendar {
-    tz: Tz,
-    now: DateTime<Utc>,
-    hours: WeeklyHours,
-    staff: StaffId,
-    services: Vec<ServiceInfo>,
-    log: Mutex<Log>,
-}
-
-impl FakeCalendar {
-    fn new(tz: Tz, now: DateTime<Utc>, hours: WeeklyHours, services: Vec<ServiceInfo>) -> Self {
-        Self {
-            tz,
-            now,
-            hours,
-            staff: StaffId::new(),
-            services,
-            log: Mutex::new(Log::default()),
-        }
-    }
-
-    fn log(&self) -> std::sync::MutexGuard<'_, Log> {
-        self.log.lock().unwrap()
-    }
-
-    fn duration(&self, service: ServiceId) -> Duration {
-        let min = self
-            .services
-            .iter()
-            .find(|s| s.id == service)
-            .map_or(60, |s| s.duration_min);
-        Duration::minutes(i64::from(min))
-    }
-
-    /// Someone else books `minutes` from local `y-m-d h:m`.
-    pub fn block_local(&self, date: NaiveDate, h: u32, m: u32, minutes: i64) {
-        let start = self
-            .tz
-            .from_local_datetime(&date.and_hms_opt(h, m, 0).unwrap())
-            .unwrap()
-            .with_timezone(&Utc);
-        self.log()
-            .others
-            .push(Interval::new(start, start + Duration::minutes(minutes)));
-    }
-
-    /// The customer already has an appointment at local `date h:m`.
-    pub fn add_appointment(
-        &self,
-        service: ServiceId,
-        date: NaiveDate,
-        h: u32,
-        m: u32,
-    ) -> AppointmentId {
-        let start = self
-            .tz
-            .from_local_datetime(&date.and_hms_opt(h, m, 0).unwrap())
-            .unwrap()
-            .with_timezone(&Utc);
-        let id = AppointmentId::new();
-        self.log().appointments.push(AppointmentInfo {
-            id,
-            service_id: service,
-            start_utc: start,
-            end_utc: start + self.duration(service),
-            staff_id: Some(self.staff),
-            staff_name: None,
-        });
-        id
-    }
-
-    pub fn appointments(&self) -> Vec<AppointmentInfo> {
-        self.log().appointments.clone()
-    }
-
-    pub fn writes(&self) -> Vec<String> {
-        self.log().writes.clone()
-    }
-
-    pub fn holds(&self) -> usize {
-        self.log().holds.len()
-    }
-
-    pub fn handovers(&self) -> Vec<String> {
-        self.log().handovers.clone()
-    }
-
-    pub fn fail_reads(&self, fail: bool) {
-        self.log().fail_reads = fail;
-    }
-
-    pub fn steal_next(&self) {
-        self.log().steal_next = true;
-    }
-
-    fn busy(&self, except: Option<AppointmentId>) -> Vec<Interval> {
-        let log = self.log();
-        log.appointments
-            .iter()
-            .filter(|a| Some(a.id) != except)
-            .map(|a| Interval::new(a.start_utc, a.end_utc))
-            .chain(log.others.iter().copied())
-            .collect()
-    }
-
-    fn is_free(&self, service: ServiceId, slot: &Slot, except: Option<AppointmentId>) -> bool {
-        let probe = Interval::new(slot.start_utc, slot.start_utc + self.duration(service));
-        !self.busy(except).iter().any(|b| b.overlaps(&probe))
-    }
-}
-
-#[async_trait]
-impl BookingTools for FakeCalendar {
-    async fn free_slots(
-        &self,
-        service: ServiceId,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<Slot>, ToolError> {
-        if self.log().fail_reads {
-            return Err(ToolError::Backend("database is down".into()));
-        }
-        let query = SlotQuery {
-            tz: self.tz,
-            now: self.now,
-            first_day: from.with_timezone(&self.tz).date_naive(),
-            last_day: to.with_timezone(&self.tz).date_naive(),
-            rules: SlotRules {
-                duration_min: u32::try_from(self.duration(service).num_minutes()).unwrap(),
-                buffer_before_min: 0,
-                buffer_after_min: 0,
-                lead_time_min: 60,
-                step_min: 30,
-            },
-        };
-        let cal = StaffCalendar {
-            staff_id: self.staff,
-            hours: self.hours.clone(),
-            time_off: vec![],
-            busy: self.busy(None),
-        };
-        Ok(free_slots(&query, &[cal])
-            .into_iter()
-            .filter(|s| s.start_utc >= from && s.start_utc < to)
-            .collect())
-    }
-
-    async fn hold_slot(&self, service: ServiceId, slot: &Slot) -> Result<(), ToolError> {
-        if !self.is_free(service, slot, None) {
-            return Err(ToolError::SlotTaken);
-        }
-        self.log().holds.push(*slot);
-        Ok(())
-    }
-
-    async fn create_appointment(
-        &self,
-        service: ServiceId,
-        slot: &Slot,
-    ) -> Result<AppointmentInfo, ToolError> {
-        let stolen = std::mem::take(&mut self.log().steal_next);
-        if stolen || !self.is_free(service, slot, None) {
-            return Err(ToolError::SlotTaken);
-        }
-        let appt = AppointmentInfo {
-            id: AppointmentId::new(),
-            service_id: service,
-            start_utc: slot.start_utc,
-            end_utc: slot.start_utc + self.duration(service),
-            staff_id: Some(slot.staff_id),
-            staff_name: None,
-        };
-        let mut log = self.log();
-        log.appointments.push(appt.clone());
-        log.writes.push(format!(
-            "create {}",
-            slot.start_utc
-                .with_timezone(&self.tz)
-                .format("%Y-%m-%d %H:%M")
-        ));
-        Ok(appt)
-    }
-
-    async fn cancel_appointment(&self, id: AppointmentId) -> Result<(), ToolError> {
-        let mut log = self.log();
-        let before = log.appointments.len();
-        log.appointments.retain(|a| a.id != id);
-        if log.appointments.len() == before {
-            return Err(ToolError::NotFound);
-        }
-        log.writes.push("cancel".into());
-        Ok(())
-    }
-
-    async fn reschedule_appointment(
-        &self,
-        id: AppointmentId,
-        slot: &Slot,
-    ) -> Result<AppointmentInfo, ToolError> {
-        let service = self
-            .log()
-            .appointments
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| a.service_id)
-            .ok_or(ToolError::NotFound)?;
-        let stolen = std::mem::take(&mut self.log().steal_next);
-        if stolen || !self.is_free(service, slot, Some(id)) {
-            return Err(ToolError::SlotTaken);
-        }
-        let end = slot.start_utc + self.duration(service);
-        let mut log = self.log();
-        let appt = log
-            .appointments
-            .iter_mut()
-            .find(|a| a.id == id)
-            .ok_or(ToolError::NotFound)?;
-        appt.start_utc = slot.start_utc;
-        appt.end_utc = end;
-        let appt = appt.clone();
-        log.writes.push(format!(
-            "reschedule {}",
-            slot.start_utc
-                .with_timezone(&self.tz)
-                .format("%Y-%m-%d %H:%M")
-        ));
-        Ok(appt)
-    }
-
-    async fn list_appointments(&self) -> Result<Vec<AppointmentInfo>, ToolError> {
-        if self.log().fail_reads {
-            return Err(ToolError::Backend("database is down".into()));
-        }
-        Ok(self.appointments())
-    }
-
-    async fn handover(&self, reason: &str) -> Result<(), ToolError> {
-        self.log().handovers.push(reason.to_string());
-        Ok(())
-    }
-}
+use crate::booking::AgentAction;
+use crate::context::{BusinessContext, ServiceInfo};
 
 pub(super) struct Services {
     pub haircut: ServiceInfo,
@@ -303,6 +49,7 @@ fn service(
         duration_min,
         price_minor,
         currency: currency.into(),
+        aliases: Vec::new(),
     }
 }
 

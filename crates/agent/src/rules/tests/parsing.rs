@@ -46,6 +46,7 @@ fn check(lang: Language, cases: &[Case<'_>]) {
             date: *date,
             time: *time,
             part: *part,
+            unclear_date: false,
         };
         if got != want {
             failures.push(format!("{text:?}: got {got:?}, want {want:?}"));
@@ -224,14 +225,14 @@ fn intents_in_three_languages() {
         ("תודה", Language::He, Intent::Thanks),
     ];
     for (text, lang, intent) in cases {
-        let p = parse(text, *lang, today(), &all);
+        let p = parse(text, *lang, today(), &all, &[]);
         assert!(
             p.has(*intent),
             "{text:?} should be {intent:?}, got {:?}",
             p.intents
         );
     }
-    let p = parse("blah", Language::En, today(), &all);
+    let p = parse("blah", Language::En, today(), &all, &[]);
     assert!(p.intents.is_empty());
 }
 
@@ -252,7 +253,7 @@ fn yes_no_and_choices() {
     ];
     for (text, want) in yes_no {
         assert_eq!(
-            parse(text, Language::En, today(), &[]).yes_no,
+            parse(text, Language::En, today(), &[], &[]).yes_no,
             *want,
             "{text}"
         );
@@ -274,7 +275,7 @@ fn yes_no_and_choices() {
     ];
     for (text, want) in choices {
         assert_eq!(
-            parse(text, Language::En, today(), &[]).choice,
+            parse(text, Language::En, today(), &[], &[]).choice,
             *want,
             "{text}"
         );
@@ -302,7 +303,7 @@ fn services_by_name_in_any_language() {
     ];
     for (text, want) in cases {
         assert_eq!(
-            &parse(text, Language::En, today(), &all).service,
+            &parse(text, Language::En, today(), &all, &[]).service,
             want,
             "{text}"
         );

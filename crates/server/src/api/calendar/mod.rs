@@ -47,6 +47,21 @@ fn check_minutes(name: &str, v: u32, max: u32, multiple_of_5: bool) -> ApiResult
     Ok(())
 }
 
+fn check_aliases(aliases: &[String]) -> ApiResult<()> {
+    if aliases.len() > 20 {
+        return Err(ApiError::validation("aliases holds at most 20 names"));
+    }
+    if aliases
+        .iter()
+        .any(|a| a.trim().is_empty() || a.chars().count() > 60)
+    {
+        return Err(ApiError::validation(
+            "each alias is a non-empty name of at most 60 characters",
+        ));
+    }
+    Ok(())
+}
+
 fn validate_service(s: &Service) -> ApiResult<()> {
     if s.names.is_empty() || s.names.values().any(|n| n.trim().is_empty()) {
         return Err(ApiError::validation(
@@ -62,6 +77,7 @@ fn validate_service(s: &Service) -> ApiResult<()> {
             "unknown language `{code}` in names (en, ru, he)"
         )));
     }
+    check_aliases(&s.aliases)?;
     if s.duration_min == 0 {
         return Err(ApiError::validation("duration_min must be positive"));
     }

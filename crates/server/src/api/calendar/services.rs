@@ -40,6 +40,8 @@ pub async fn list_services(
 pub struct ServiceInput {
     /// Name per language: `{"en": "Haircut", "ru": "Стрижка", "he": "תספורת"}`.
     pub names: Option<BTreeMap<String, String>>,
+    /// Other names customers use for the service (`["mani", "nails"]`); replaces the list.
+    pub aliases: Option<Vec<String>>,
     pub description: Option<String>,
     /// A multiple of 5.
     pub duration_min: Option<u32>,
@@ -58,6 +60,9 @@ impl ServiceInput {
     fn apply(self, s: &mut Service) {
         if let Some(v) = self.names {
             s.names = v;
+        }
+        if let Some(v) = self.aliases {
+            s.aliases = v;
         }
         if let Some(v) = self.description {
             s.description = v;
@@ -110,6 +115,7 @@ pub async fn create_service(
     let mut s = Service {
         id: ServiceId::new(),
         names: BTreeMap::new(),
+        aliases: Vec::new(),
         description: String::new(),
         duration_min: 0,
         price_minor: 0,
