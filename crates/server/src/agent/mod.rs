@@ -22,9 +22,7 @@ use switchboard_agent::{
 };
 use switchboard_crm::{BuiltinCalendar, CrmAdapter};
 use switchboard_domain::{
-    ConversationId, CustomerId, Language, MessageId,
-    message::OutboundContent,
-    time::now_ms,
+    ConversationId, CustomerId, Language, MessageId, message::OutboundContent, time::now_ms,
 };
 use switchboard_store::{
     Store, TenantStore,
