@@ -177,6 +177,16 @@ impl Store {
             }
             Db::Sqlite { write, read }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // The pool retries a failing connection until its acquire timeout and then
+            // reports only "timed out"; one direct attempt first gives the real cause at once
+            // (refused, unknown host, wrong password).
+            use sqlx::Connection;
+            let first =
+                tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(url))
+                    .await
+                    .map_err(|_| connect_error(url, sqlx::Error::PoolTimedOut))?
+                    .map_err(|e| connect_error(url, e))?;
+            let _ = first.close().await;
             let pool = PgPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(Duration::from_secs(30))
@@ -271,5 +281,20 @@ mod tests {
         assert!(text.contains("db.internal:6543"), "{text}");
         assert!(text.contains("`switchboard`"), "{text}");
         assert!(!text.contains("s3cret-pw"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_postgres_is_reported_at_once_with_its_cause() {
+        // Port 1 on loopback: nothing listens, so the connection is refused.
+        let started = std::time::Instant::now();
+        let e = Store::connect("postgres://app:s3cret-pw@127.0.0.1:1/switchboard")
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(started.elapsed() < Duration::from_secs(5), "{e}");
+        assert!(e.contains("127.0.0.1:1"), "{e}");
+        assert!(e.to_lowercase().contains("refused"), "{e}");
+        assert!(!e.contains("s3cret-pw"), "{e}");
     }
 }
