@@ -116,7 +116,22 @@ pub fn redact_url(url: &str) -> String {
 fn on_disk(url: &str, opts: &SqliteConnectOptions) -> Option<std::path::PathBuf> {
     let f = opts.get_filename();
     let memory = f.as_os_str().is_empty() || f == std::path::Path::new(":memory:");
-    (!memory && !url.contains("mode=memory")).then(|| f.to_path_buf())
+    // A `file:` URI is SQLite's to resolve: creating its text as a path would leave a stray
+    // `file:...` file behind. Its real file is made private once open (`opened_file`).
+    let uri = f.to_string_lossy().starts_with("file:");
+    (!memory && !uri && !url.contains("mode=memory")).then(|| f.to_path_buf())
+}
+
+/// The file SQLite actually opened for the main database (empty for memory databases).
+async fn opened_file(pool: &SqlitePool) -> Option<std::path::PathBuf> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as("PRAGMA database_list")
+        .fetch_all(pool)
+        .await
+        .ok()?;
+    rows.into_iter()
+        .find(|(_, name, _)| name == "main")
+        .map(|(_, _, file)| std::path::PathBuf::from(file))
+        .filter(|f| !f.as_os_str().is_empty())
 }
 
 /// Names what could not be opened (the file, or host, port and database; never the password)
@@ -169,8 +184,9 @@ impl Store {
                 .connect_with(opts)
                 .await
                 .map_err(|e| connect_error(url, e))?;
-            if let Some(f) = &file {
-                crate::files::tighten(f).map_err(|e| StoreError::Connect {
+            // Whatever form the URL took, the file SQLite opened (and its -wal/-shm) is private.
+            if let Some(f) = opened_file(&write).await.or(file) {
+                crate::files::tighten(&f).map_err(|e| StoreError::Connect {
                     target: f.display().to_string(),
                     reason: e.to_string(),
                 })?;

@@ -31,6 +31,26 @@ async fn sqlite_database_wal_shm_are_0600_and_a_new_folder_0700() {
 }
 
 #[tokio::test]
+async fn a_database_named_by_a_file_uri_is_private_and_leaves_no_stray_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("uri.db");
+    let store = Store::connect(&format!("sqlite:file:{}?mode=rwc", db.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    for f in ["uri.db", "uri.db-wal", "uri.db-shm"] {
+        let p = tmp.path().join(f);
+        assert!(p.exists(), "{f} exists while the database is open");
+        assert_eq!(mode(&p), 0o600, "{f}");
+    }
+    assert!(
+        !Path::new("file:").exists(),
+        "no `file:` folder in the working directory"
+    );
+    store.close().await;
+}
+
+#[tokio::test]
 async fn an_existing_readable_sqlite_database_is_made_private_on_open() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("old.db");
