@@ -51,6 +51,23 @@ async fn a_database_named_by_a_file_uri_is_private_and_leaves_no_stray_file() {
 }
 
 #[tokio::test]
+async fn a_path_through_a_new_folder_and_back_leaves_the_existing_folder_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = format!("sqlite:{}/new/../back.db", tmp.path().display());
+    let store = Store::connect(&db).await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(
+        mode(tmp.path()),
+        0o755,
+        "a folder we did not create keeps its mode"
+    );
+    assert_eq!(mode(&tmp.path().join("new")), 0o700);
+    assert_eq!(mode(&tmp.path().join("back.db")), 0o600);
+    store.close().await;
+}
+
+#[tokio::test]
 async fn an_existing_readable_sqlite_database_is_made_private_on_open() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("old.db");
