@@ -16,6 +16,7 @@ mod i18n;
 mod jobs;
 mod latency;
 mod messaging;
+mod nul_text;
 mod openapi;
 mod outbound;
 mod outbox;
