@@ -130,6 +130,24 @@ pub struct InboundMessage {
 }
 
 impl InboundMessage {
+    /// The message with every U+0000 removed from its texts: a provider may send one, and
+    /// PostgreSQL text cannot hold it, while a verified message must still be stored.
+    pub fn without_nul(&self) -> InboundMessage {
+        fn strip(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::String(s) if s.contains('\0') => s.retain(|c| c != '\0'),
+                serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+                serde_json::Value::Object(o) => o.values_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        let Ok(mut v) = serde_json::to_value(self) else {
+            return self.clone();
+        };
+        strip(&mut v);
+        serde_json::from_value(v).unwrap_or_else(|_| self.clone())
+    }
+
     /// Text the agent should read: the typed text, else the pressed button's payload.
     pub fn text_or_payload(&self) -> Option<&str> {
         self.text

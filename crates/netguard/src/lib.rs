@@ -269,8 +269,13 @@ fn internal_v6(ip: Ipv6Addr) -> bool {
         || (seg[0] & 0xffc0) == 0xfe80 // link-local
         || (seg[0] & 0xffc0) == 0xfec0 // site-local (deprecated, still routed by some)
         || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
-        // NAT64 and 6to4 embed an IPv4 address: judge that one.
+        // NAT64, 6to4, the deprecated IPv4-compatible ::a.b.c.d and SIIT's ::ffff:0:a.b.c.d
+        // embed an IPv4 address: judge that one (a host with a route for them reaches it).
         || (seg[0] == 0x0064 && seg[1] == 0xff9b && internal_v4(embedded_v4(seg[6], seg[7])))
+        || (seg[..6] == [0; 6] && internal_v4(embedded_v4(seg[6], seg[7])))
+        || (seg[..4] == [0; 4] && seg[4] == 0xffff && seg[5] == 0
+            && internal_v4(embedded_v4(seg[6], seg[7])))
+        || (seg[0] == 0x0064 && seg[1] == 0xff9b && seg[2] == 0x0001) // local-use NAT64
         || (seg[0] == 0x2002 && internal_v4(embedded_v4(seg[1], seg[2])))
 }
 

@@ -40,6 +40,27 @@ fn internal_addresses_are_refused_by_default() {
 }
 
 #[test]
+fn ipv6_forms_embedding_an_internal_ipv4_address_are_refused() {
+    for s in [
+        "::127.0.0.1",
+        "::169.254.169.254",
+        "::ffff:0:10.0.0.1",
+        "64:ff9b:1::a00:1",
+    ] {
+        assert!(is_internal(ip(s)), "{s} is internal");
+        let u = url(&format!("http://[{s}]:8080/"));
+        assert!(
+            OutboundPolicy::default().check_url(&u).is_err(),
+            "{u} refused"
+        );
+    }
+    assert!(
+        !is_internal(ip("::8.8.8.8")),
+        "a public embedded address is not"
+    );
+}
+
+#[test]
 fn public_addresses_pass() {
     for s in [
         "8.8.8.8",

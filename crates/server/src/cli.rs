@@ -170,8 +170,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    tracing::info!(addr = %listener.local_addr()?, config = ?config, "switchboard listening");
+    let (addr, shown) = (listener.local_addr()?, format!("{config:?}"));
     let state = AppState::new(config).await?;
+    // Only once the database is open and migrated, so a start that fails never claimed to run.
+    tracing::info!(%addr, config = %shown, "switchboard listening");
     let token = CancellationToken::new();
     shutdown_on_signals(token.clone());
     launch(listener, state, token).await

@@ -133,7 +133,7 @@ impl Config {
         crate::config_keys::check_values(&built)?;
         let mut cfg: Config = built
             .try_deserialize()
-            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+            .map_err(crate::config_keys::named_type_error)?;
         // An empty value (as copied from .env.example) means "not set".
         for secret in [&mut cfg.master_key, &mut cfg.admin_token] {
             if secret
@@ -180,6 +180,14 @@ impl Config {
         {
             anyhow::bail!(
                 "SWITCHBOARD_TRUSTED_PROXIES (trusted_proxies) `{bad}` is not an IP address: list the proxies' addresses, e.g. `127.0.0.1,10.0.0.5`"
+            );
+        }
+        if let Some(k) = &self.master_key
+            && let Err(e) = switchboard_store::crypto::SecretBox::from_config(k.expose_secret())
+        {
+            anyhow::bail!(
+                "SWITCHBOARD_MASTER_KEY (master_key) cannot be read: {e}. Write an id, a colon and 32 random bytes as base64, for example SWITCHBOARD_MASTER_KEY={} (to rotate, put the new key first: k2:...,k1:...)",
+                switchboard_store::crypto::SecretBox::generate_key_spec()
             );
         }
         if let Some(t) = &self.admin_token

@@ -132,6 +132,30 @@ pub fn check_values(built: &config::Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Turns a value of the wrong type (`body_limit = "abc"`) into an error that names the
+/// setting as an operator writes it, with what to write instead.
+pub fn named_type_error(e: config::ConfigError) -> anyhow::Error {
+    let text = e.to_string();
+    let key = text
+        .split_once("for key `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(k, _)| k.trim_start_matches("switchboard_").to_string());
+    let Some(key) = key.filter(|k| known_keys().contains(&k.as_str())) else {
+        return anyhow::anyhow!("configuration: {text}");
+    };
+    let fix = if text.contains("expected a boolean") {
+        "write true or false"
+    } else if text.contains("integer") {
+        "write a whole number, e.g. the default from .env.example"
+    } else {
+        "see .env.example for the form it takes"
+    };
+    anyhow::anyhow!(
+        "{} ({key}) has a value of the wrong type ({text}): {fix}",
+        env_name(&key)
+    )
+}
+
 /// The public URL to assume when none is configured: the listen address, with a wildcard
 /// address replaced by loopback (a URL cannot name "every interface").
 pub fn url_for_listen(listen: SocketAddr) -> String {
@@ -261,5 +285,27 @@ mod tests {
         .unwrap();
         assert_eq!(c.public_url, "https://desk.example.com");
         assert!(!c.public_url_derived);
+    }
+
+    #[test]
+    fn a_number_that_is_not_a_number_is_named_as_the_variable() {
+        let e = load_err(None, &[("SWITCHBOARD_BODY_LIMIT", "abc")]);
+        assert!(e.contains("SWITCHBOARD_BODY_LIMIT"), "{e}");
+        assert!(e.contains("whole number"), "{e}");
+        let (_d, path) = with_file("run_workers = \"sometimes\"\n");
+        let e = load_err(Some(&path), &[]);
+        assert!(e.contains("SWITCHBOARD_RUN_WORKERS"), "{e}");
+        assert!(e.contains("true or false"), "{e}");
+    }
+
+    #[test]
+    fn an_unreadable_master_key_is_named_with_a_fresh_one() {
+        let e = load_err(None, &[("SWITCHBOARD_MASTER_KEY", "k1:not-a-key")]);
+        assert!(e.contains("SWITCHBOARD_MASTER_KEY"), "{e}");
+        assert!(
+            e.contains("SWITCHBOARD_MASTER_KEY=k1:"),
+            "a key to use: {e}"
+        );
+        assert!(!e.contains("not-a-key"), "the secret is not echoed: {e}");
     }
 }

@@ -21,6 +21,25 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes =
+            axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+                .await
+                .map_err(|e| {
+                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        ApiError::PayloadTooLarge
+                    } else {
+                        ApiError::bad_request("invalid_body", e.body_text())
+                    }
+                })?;
+        // PostgreSQL text cannot hold U+0000; refusing it here answers the same on both
+        // databases instead of a 500 on one of them.
+        if has_nul_string(&bytes) {
+            return Err(ApiError::validation(
+                "text must not contain the NUL character (\\u0000)",
+            ));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(AppJson(v)),
             Err(rej) => Err(match rej {
@@ -42,6 +61,21 @@ where
             }),
         }
     }
+}
+
+/// Does any string (or key) of this JSON document contain U+0000? JSON can only spell it as
+/// an escape, so documents without `\u0000` are not parsed twice.
+fn has_nul_string(bytes: &[u8]) -> bool {
+    fn walk(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.contains('\0'),
+            serde_json::Value::Array(a) => a.iter().any(walk),
+            serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || walk(v)),
+            _ => false,
+        }
+    }
+    bytes.windows(6).any(|w| w == b"\\u0000")
+        && serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| walk(&v))
 }
 
 impl<T: Serialize> IntoResponse for AppJson<T> {

@@ -185,12 +185,17 @@ impl Store {
             let business = self.get_business_by_slug(slug).await?;
             candidates.retain(|(u, _)| u.business_id == business.id);
         }
-        let hit = candidates
-            .into_iter()
-            .find(|(u, hash)| u.active && verify_password(password, hash));
+        let mut checked = false;
+        let hit = candidates.into_iter().find(|(u, hash)| {
+            checked |= u.active;
+            u.active && verify_password(password, hash)
+        });
         let Some((user, _)) = hit else {
-            // Spend the same time as a real check so timing does not reveal unknown e-mails.
-            let _ = verify_password(password, &DUMMY_HASH);
+            // A failed sign-in must cost one hash check whether or not the e-mail exists: a
+            // second, dummy check after a real one would itself reveal the account.
+            if !checked {
+                let _ = verify_password(password, &DUMMY_HASH);
+            }
             return Err(StoreError::NotFound);
         };
         // Session tokens carry their own prefix so one can never be mistaken for an API key.

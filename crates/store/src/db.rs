@@ -116,7 +116,22 @@ pub fn redact_url(url: &str) -> String {
 fn on_disk(url: &str, opts: &SqliteConnectOptions) -> Option<std::path::PathBuf> {
     let f = opts.get_filename();
     let memory = f.as_os_str().is_empty() || f == std::path::Path::new(":memory:");
-    (!memory && !url.contains("mode=memory")).then(|| f.to_path_buf())
+    // A `file:` URI is SQLite's to resolve: creating its text as a path would leave a stray
+    // `file:...` file behind. Its real file is made private once open (`opened_file`).
+    let uri = f.to_string_lossy().starts_with("file:");
+    (!memory && !uri && !url.contains("mode=memory")).then(|| f.to_path_buf())
+}
+
+/// The file SQLite actually opened for the main database (empty for memory databases).
+async fn opened_file(pool: &SqlitePool) -> Option<std::path::PathBuf> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as("PRAGMA database_list")
+        .fetch_all(pool)
+        .await
+        .ok()?;
+    rows.into_iter()
+        .find(|(_, name, _)| name == "main")
+        .map(|(_, _, file)| std::path::PathBuf::from(file))
+        .filter(|f| !f.as_os_str().is_empty())
 }
 
 /// Names what could not be opened (the file, or host, port and database; never the password)
@@ -169,14 +184,25 @@ impl Store {
                 .connect_with(opts)
                 .await
                 .map_err(|e| connect_error(url, e))?;
-            if let Some(f) = &file {
-                crate::files::tighten(f).map_err(|e| StoreError::Connect {
+            // Whatever form the URL took, the file SQLite opened (and its -wal/-shm) is private.
+            if let Some(f) = opened_file(&write).await.or(file) {
+                crate::files::tighten(&f).map_err(|e| StoreError::Connect {
                     target: f.display().to_string(),
                     reason: e.to_string(),
                 })?;
             }
             Db::Sqlite { write, read }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // The pool retries a failing connection until its acquire timeout and then
+            // reports only "timed out"; one direct attempt first gives the real cause at once
+            // (refused, unknown host, wrong password).
+            use sqlx::Connection;
+            let first =
+                tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(url))
+                    .await
+                    .map_err(|_| connect_error(url, sqlx::Error::PoolTimedOut))?
+                    .map_err(|e| connect_error(url, e))?;
+            let _ = first.close().await;
             let pool = PgPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(Duration::from_secs(30))
@@ -271,5 +297,20 @@ mod tests {
         assert!(text.contains("db.internal:6543"), "{text}");
         assert!(text.contains("`switchboard`"), "{text}");
         assert!(!text.contains("s3cret-pw"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_postgres_is_reported_at_once_with_its_cause() {
+        // Port 1 on loopback: nothing listens, so the connection is refused.
+        let started = std::time::Instant::now();
+        let e = Store::connect("postgres://app:s3cret-pw@127.0.0.1:1/switchboard")
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(started.elapsed() < Duration::from_secs(5), "{e}");
+        assert!(e.contains("127.0.0.1:1"), "{e}");
+        assert!(e.to_lowercase().contains("refused"), "{e}");
+        assert!(!e.contains("s3cret-pw"), "{e}");
     }
 }

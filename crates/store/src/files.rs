@@ -49,9 +49,19 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         b.mode(0o700);
     }
+    // Only the folders made here are ours to tighten: `new/..` names an existing one.
+    let missing: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .filter(|a| a.file_name().is_some())
+        .map(Path::to_path_buf)
+        .collect();
     b.create(dir)?;
     // The mode passed to mkdir is masked by the umask; set it exactly.
-    set_mode(dir, 0o700)
+    for d in missing {
+        set_mode(&d, 0o700)?;
+    }
+    Ok(())
 }
 
 fn create_private_file(path: &Path) -> io::Result<()> {

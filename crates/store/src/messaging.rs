@@ -123,6 +123,7 @@ impl Store {
         channel: &ChannelRow,
         msg: &InboundMessage,
     ) -> StoreResult<Ingested> {
+        let msg = &msg.without_nul();
         let mut last = None;
         for _ in 0..5 {
             match self.try_ingest(channel, msg).await {

@@ -31,6 +31,43 @@ async fn sqlite_database_wal_shm_are_0600_and_a_new_folder_0700() {
 }
 
 #[tokio::test]
+async fn a_database_named_by_a_file_uri_is_private_and_leaves_no_stray_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("uri.db");
+    let store = Store::connect(&format!("sqlite:file:{}?mode=rwc", db.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    for f in ["uri.db", "uri.db-wal", "uri.db-shm"] {
+        let p = tmp.path().join(f);
+        assert!(p.exists(), "{f} exists while the database is open");
+        assert_eq!(mode(&p), 0o600, "{f}");
+    }
+    assert!(
+        !Path::new("file:").exists(),
+        "no `file:` folder in the working directory"
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_path_through_a_new_folder_and_back_leaves_the_existing_folder_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = format!("sqlite:{}/new/../back.db", tmp.path().display());
+    let store = Store::connect(&db).await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(
+        mode(tmp.path()),
+        0o755,
+        "a folder we did not create keeps its mode"
+    );
+    assert_eq!(mode(&tmp.path().join("new")), 0o700);
+    assert_eq!(mode(&tmp.path().join("back.db")), 0o600);
+    store.close().await;
+}
+
+#[tokio::test]
 async fn an_existing_readable_sqlite_database_is_made_private_on_open() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("old.db");

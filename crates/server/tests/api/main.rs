@@ -18,6 +18,7 @@ mod i18n;
 mod jobs;
 mod latency;
 mod messaging;
+mod nul_text;
 mod openapi;
 mod outbound;
 mod outbox;
