@@ -2,12 +2,15 @@
 //! `TEST_DATABASE_URL` is set (the same suite, run twice by `.ci/run`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod agent;
+mod agent_model;
 mod agent_settings;
 mod billing;
+mod billing_calls;
 mod calendar;
 mod channel_admin;
 mod chat;
 mod conversations;
+mod conversations_api;
 mod conversations_asks;
 mod errors;
 mod grid;
@@ -18,6 +21,7 @@ mod i18n;
 mod jobs;
 mod latency;
 mod messaging;
+mod messaging_providers;
 mod nul_text;
 mod openapi;
 mod outbound;

@@ -117,7 +117,7 @@ async fn a_no_to_the_model_frees_its_held_time_at_once() {
     let model = switchboard_test_support::openai::FakeOpenAi::spawn()
         .await
         .unwrap();
-    let (a, haircut) = crate::agent::model_salon(&app, &model, json!({})).await;
+    let (a, haircut) = crate::agent_model::model_salon(&app, &model, json!({})).await;
     let key = &a.owner_key;
     let fake = twilio::spawn().await.unwrap();
     let mut first = Sms::open(&app, key, &fake, "+14155550123").await;
