@@ -6,6 +6,7 @@ use switchboard_domain::Language;
 use super::asks::{OffScript, off_script, several_people};
 use super::keywords::{KEYWORDS, LAST, NO, NUMBER_FILLER, ORDINALS, YES};
 use super::services::{CORRECTIONS, ServiceMatch, match_services};
+use super::shift::shift_minutes;
 use super::staff::{StaffAsk, match_staff};
 use super::text::Text;
 use super::when::{When, parse_when};
@@ -58,6 +59,8 @@ pub(crate) struct Parsed {
     pub people: bool,
     /// A question outside what the agent knows.
     pub off_script: Option<OffScript>,
+    /// Minutes to move an appointment by ("an hour later" is 60).
+    pub shift_min: Option<i64>,
 }
 
 impl Parsed {
@@ -129,6 +132,7 @@ pub(crate) fn parse(
         staff,
         people,
         off_script,
+        shift_min: shift_minutes(&text),
     }
 }
 
@@ -197,6 +201,7 @@ impl Parsed {
             staff: StaffAsk::None,
             people: false,
             off_script: None,
+            shift_min: None,
         }
     }
 }

@@ -15,6 +15,7 @@ mod manage;
 mod replies;
 mod search;
 mod services;
+mod shift;
 mod staff;
 mod state;
 mod text;
