@@ -194,6 +194,13 @@ impl Turn<'_> {
                         current: self.moment(a.start_utc),
                     });
                 }
+                // "Move it to 4pm" keeps the appointment's own day; today would be a
+                // different appointment from the one the customer has in mind.
+                let mut when = when;
+                if when.date.is_none() && when.time.is_some() && !when.unclear_date {
+                    let day = a.start_utc.with_timezone(&self.ctx.timezone).date_naive();
+                    when.date = Some(DateSpec::Day { date: day });
+                }
                 let msg = Parsed::empty();
                 self.booking(&msg, when).await
             }

@@ -57,7 +57,8 @@ pub(super) static HE_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\p{L}])(?:ב|ל|סביב|בסביבות)(?:שעה)?\s*-?\s*(\d{1,2})(?:$|[^\d:.])").ok()
 });
 pub(super) static EN_AT_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\b(?:at|around|about|by)\s+(\d{1,2})(?:\s*o'?clock)?(?:$|[^\d:.\p{L}])").ok()
+    Regex::new(r"(?:\b(?:at|around|about|by)\s+|@\s*)(\d{1,2})(?:\s*o'?clock)?(?:$|[^\d:.\p{L}])")
+        .ok()
 });
 /// "7 in the evening", "7 בערב": an hour with its part of the day and no "at".
 pub(super) static HOUR_PART: LazyLock<Option<Regex>> = LazyLock::new(|| {

@@ -12,6 +12,7 @@ use super::date;
 use super::fresh_en::EN;
 use super::fresh_he::HE;
 use super::fresh_ru::RU;
+use crate::hours::OpeningHours;
 
 /// What a conversation must end in.
 pub(super) enum Want {
@@ -30,6 +31,9 @@ pub(super) type Case = (&'static [&'static str], Want);
 
 async fn run(lang: Language, tz: Tz, currency: &str, (messages, want): &Case) -> Option<String> {
     let mut c = salon(lang, tz, currency);
+    // As the server builds it: hours from the staff's week, no hand-written hours text.
+    c.ctx.opening_hours = OpeningHours::from_staff([&c.cal.hours]);
+    c.ctx.hours_text = None;
     let seeded = matches!(want, Want::Cancel | Want::Move(..));
     let existing = seeded.then(|| {
         c.cal

@@ -106,4 +106,67 @@ pub(super) const EN: &[Case] = &[
         &["haircut monday at 9am w anna", "ok sounds good"],
         Book(0, (5, 18), (9, 0), Some(0)),
     ),
+    // A second batch, written after the first passed: staff in questions, changes of day and
+    // staff, closed days, words for quarter hours, several people, replies in pieces.
+    (
+        &["hey is anna free fri at 2 for a mani", "yes"],
+        Book(1, (5, 15), (14, 0), Some(0)),
+    ),
+    (
+        &["can i get a haircut on the 19th @ 3", "yes"],
+        Book(0, (5, 19), (15, 0), None),
+    ),
+    (
+        &["haircut 5/22 3:15", "yes"],
+        Book(0, (5, 22), (15, 15), None),
+    ),
+    (
+        &[
+            "manicure tomorrow at 2",
+            "actually can we do thursday instead",
+            "yes",
+        ],
+        Book(1, (5, 14), (14, 0), None),
+    ),
+    (
+        &[
+            "haircut tomorrow at 2 with anna",
+            "actually dana pls",
+            "yes",
+        ],
+        Book(0, (5, 13), (14, 0), Some(1)),
+    ),
+    (&["book me a haircut sunday at 11"], Say("closed")),
+    (&["can i come in at 7 tonight for a haircut"], Say("closed")),
+    (
+        &["haircut tomorrow at 2", "yes please", "thank you!"],
+        Book(0, (5, 13), (14, 0), None),
+    ),
+    (
+        &["hair cut for my daughter and me tmrw at 4"],
+        Say("one appointment at a time"),
+    ),
+    (&["do you guys accept apple pay"], Say("don't know")),
+    (
+        &["manicure", "friday", "11am", "yes"],
+        Book(1, (5, 15), (11, 0), None),
+    ),
+    (
+        &["haircut at 3 on thurs", "sure thing"],
+        Book(0, (5, 14), (15, 0), None),
+    ),
+    (
+        &["haircut tomorrow at 1", "no"],
+        Say("haven't booked anything"),
+    ),
+    (
+        &["haircut thurs quarter past 11", "y"],
+        Book(0, (5, 14), (11, 15), None),
+    ),
+    (&["i'd like to cancel", "yes"], Cancel),
+    (
+        &["can i move my haircut to 4pm same day", "yes"],
+        Move((5, 14), (16, 0)),
+    ),
+    (&["what time do you close on friday"], Say("PM")),
 ];
