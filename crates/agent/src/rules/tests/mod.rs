@@ -14,6 +14,7 @@ mod fresh_he;
 mod fresh_ru;
 mod he;
 mod hours;
+mod outside;
 mod parsing;
 mod ru;
 
