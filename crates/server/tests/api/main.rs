@@ -9,6 +9,7 @@ mod channel_admin;
 mod chat;
 mod conversations;
 mod conversations_asks;
+mod conversations_outside;
 mod errors;
 mod grid;
 mod handover;
