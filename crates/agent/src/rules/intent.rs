@@ -61,7 +61,26 @@ pub(crate) struct Parsed {
     pub off_script: Option<OffScript>,
     /// Minutes to move an appointment by ("an hour later" is 60).
     pub shift_min: Option<i64>,
+    /// The message qualifies itself ("ok but ...", «да, но ...», "כן אבל ..."): a yes in it
+    /// is not a plain yes.
+    pub hedged: bool,
 }
+
+/// Words that attach a condition or a change to whatever else the message says.
+const HEDGES: &[&str] = &[
+    "but",
+    "instead",
+    "except",
+    "though",
+    "although",
+    "но",
+    "однако",
+    "вместо",
+    "только если",
+    "אבל",
+    "במקום",
+    "רק אם",
+];
 
 impl Parsed {
     pub fn has(&self, intent: Intent) -> bool {
@@ -133,6 +152,7 @@ pub(crate) fn parse(
         people,
         off_script,
         shift_min: shift_minutes(&text),
+        hedged: text.has_any(HEDGES),
     }
 }
 
@@ -202,6 +222,7 @@ impl Parsed {
             people: false,
             off_script: None,
             shift_min: None,
+            hedged: false,
         }
     }
 }

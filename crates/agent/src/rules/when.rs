@@ -221,7 +221,7 @@ fn time_of_day(s: &str, part: Option<DayPart>) -> Option<NaiveTime> {
         }
     }
     if let Some(g) = take(&BARE_HOUR, &mut s) {
-        let raw = (1..=3).find_map(|i| g.get(i).cloned().flatten())?;
+        let raw = (1..=4).find_map(|i| g.get(i).cloned().flatten())?;
         return to_time(&raw, 0, None, part);
     }
     let t = Text::new(&s);

@@ -74,15 +74,17 @@ pub(super) static ORDINAL_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
-/// An hour with no "at" that only a time can be: "make it 4", "4 works", "10ish",
+/// An hour with no "at" that only a time can be: "make it 4", "can we do 4", "4 instead",
+/// "4 works", "10ish",
 /// "лучше 4", "תעשי 4", or a bare number right after a day ("tomorrow 3", "מחר 5").
 pub(super) static BARE_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:(?:^|[^\p{L}])(?:make\s+it|change\s+it\s+to|how\s+about|what\s+about|rather|instead|давайте|давай|лучше|тогда|можно|תעשי|תעשה|תעשו|עדיף|אולי|יותר\s+טוב)",
+        r"(?:(?:^|[^\p{L}])(?:make\s+it|(?:can|could)\s+(?:we|you|i)\s+do|let'?s\s+do|change\s+it\s+to|how\s+about|what\s+about|rather|instead|давайте|давай|лучше|тогда|можно|תעשי|תעשה|תעשו|עדיף|אולי|יותר\s+טוב)",
         r"|\b(?:today|tonight|tomorrow|tmrw|tmr|tomorow|tommorow|mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)",
         r"|(?:^|[^\p{L}])(?:сегодня|завтра|послезавтра|пн|вт|ср|чт|пт|сб|вс|היום|מחר|מחרתיים))",
         r"\s+(\d{1,2})(?:\s*-?ish)?(?:$|[^\d:./\p{L}])",
         r"|(?:^|[^\d:./])(\d{1,2})\s*-?ish\b",
+        r"|(?:^|[^\d:./])(\d{1,2})\s+instead\b",
         r"|(?:^|[^\d:./])(\d{1,2})\s+(?:works|would\s+work|is\s+(?:fine|good|ok|okay|better)|pls|please)\b",
     ))
     .ok()

@@ -169,4 +169,25 @@ pub(super) const EN: &[Case] = &[
         Move((5, 14), (16, 0)),
     ),
     (&["what time do you close on friday"], Say("PM")),
+    // A third batch: a yes that carries a change must not book the old proposal.
+    (
+        &["haircut tomorrow at 2", "ok but can we do 3 instead", "yes"],
+        Book(0, (5, 13), (15, 0), None),
+    ),
+    (
+        &["haircut tomorrow at 2", "yes but with dana", "yes"],
+        Book(0, (5, 13), (14, 0), Some(1)),
+    ),
+    (
+        &["haircut tomorrow at 2", "sure, actually friday", "yes"],
+        Book(0, (5, 15), (14, 0), None),
+    ),
+    (
+        &[
+            "haircut tomorrow at 2",
+            "yeah but make it a manicure",
+            "yes",
+        ],
+        Book(1, (5, 13), (14, 0), None),
+    ),
 ];

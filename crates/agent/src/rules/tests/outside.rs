@@ -133,3 +133,25 @@ async fn a_companion_named_before_me_is_a_second_person() {
     let r = c.say("hair cut for my daughter and me tmrw at 4").await;
     has(&r, &["one appointment at a time"]);
 }
+
+#[tokio::test]
+async fn a_yes_with_a_but_never_books_the_old_proposal() {
+    let mut c = salon(Language::En, NY, "USD");
+    c.say("haircut tomorrow at 2").await;
+    let r = c.say("ok but later if possible").await;
+    has(&r, &["2:00 PM", "Shall I book it?"]);
+    assert!(
+        c.cal.appointments().is_empty(),
+        "nothing booked on a hedged yes"
+    );
+}
+
+#[tokio::test]
+async fn a_yes_that_names_another_hour_proposes_that_hour() {
+    let mut c = salon(Language::En, NY, "USD");
+    c.say("haircut tomorrow at 2").await;
+    let r = c.say("ok but can we do 3 instead").await;
+    has(&r, &["3:00 PM", "Shall I book it?"]);
+    c.say("yes").await;
+    assert_eq!(local(&c, NY), [((5, 13), (15, 0))]);
+}
