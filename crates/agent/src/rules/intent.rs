@@ -4,12 +4,13 @@ use chrono::NaiveDate;
 use switchboard_domain::Language;
 
 use super::asks::{OffScript, off_script, several_people};
-use super::keywords::{KEYWORDS, LAST, NO, NUMBER_FILLER, ORDINALS, YES};
+use super::keywords::{KEYWORDS, LAST, NUMBER_FILLER, ORDINALS};
 use super::services::{CORRECTIONS, ServiceMatch, match_services};
 use super::shift::shift_minutes;
 use super::staff::{StaffAsk, match_staff};
 use super::text::Text;
 use super::when::{When, parse_when};
+use super::yes_no::{NO, YES};
 use crate::context::{ServiceInfo, StaffInfo};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

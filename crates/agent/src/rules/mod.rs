@@ -23,6 +23,7 @@ mod when;
 mod when_dates;
 mod when_patterns;
 mod when_words;
+mod yes_no;
 
 #[cfg(test)]
 mod tests;
