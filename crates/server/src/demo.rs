@@ -265,7 +265,6 @@ async fn seed_salon(
     let settings = AgentSettings {
         persona: Some("Sam, the salon's front desk".into()),
         address: Some("12 Example Street, Springfield".into()),
-        burst_ms: 1500,
         ..AgentSettings::default()
     };
     tenant

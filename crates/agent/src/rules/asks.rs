@@ -38,6 +38,39 @@ const OFFER_CUES: &[&str] = &[
     "מה המחיר של",
 ];
 
+/// Services other salons offer: named by a customer while none of the business's services
+/// matched, they are something this business does not offer, not an unknown question.
+const OTHER_SERVICES: &[&str] = &[
+    "lash*",
+    "eyelash*",
+    "brow*",
+    "eyebrow*",
+    "wax*",
+    "massage*",
+    "pedicure*",
+    "facial*",
+    "tattoo*",
+    "piercing*",
+    "extensions",
+    "ресниц*",
+    "бров*",
+    "массаж*",
+    "педикюр*",
+    "эпиляц*",
+    "депиляц*",
+    "шугаринг*",
+    "татуаж*",
+    "наращиван*",
+    "ריסים",
+    "גבות",
+    "עיסוי",
+    "פדיקור",
+    "שעווה",
+    "הסרת שיער",
+    "קעקוע*",
+    "הארכת",
+];
+
 /// How questions start when they are not marked with "?".
 const QUESTION_CUES: &[&str] = &[
     "is there",
@@ -130,6 +163,16 @@ pub(crate) fn off_script(
             return Some(OffScript::NotOffered);
         }
     }
+    // A kind of service salons offer, asked for here where none of this business's matched.
+    let only_asks_or_books = intents.iter().all(|i| {
+        matches!(
+            i,
+            Intent::Greeting | Intent::Thanks | Intent::Prices | Intent::Book
+        )
+    });
+    if only_asks_or_books && text.has_any(OTHER_SERVICES) {
+        return Some(OffScript::NotOffered);
+    }
     let question = raw.contains('?') || text.has_any(QUESTION_CUES);
     (question && !other_intent(Intent::Greeting) && yes_no.is_none()).then_some(OffScript::Unknown)
 }
@@ -143,6 +186,16 @@ pub(crate) fn several_people(text: &Text) -> bool {
         "for both of us",
         "for us both",
         "me and my",
+        "and me",
+        "and myself",
+        "my daughter and",
+        "my son and",
+        "my wife and",
+        "my husband and",
+        "my friend and",
+        "my mom and",
+        "my kid and",
+        "my kids and",
         "me and a friend",
         "and my son",
         "and my daughter",

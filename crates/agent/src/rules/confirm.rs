@@ -22,7 +22,9 @@ impl Turn<'_> {
             || (is_cancel && msg.has(Intent::Cancel) && msg.yes_no != Some(false));
         let no = msg.yes_no == Some(false) || (!is_cancel && msg.has(Intent::Cancel));
         let changes = (msg.has_booking_details() && !restates) || msg.has(Intent::Reschedule);
-        if yes && !no && !changes {
+        // "ok but can we do 3 instead" with the 3 not understood: asking again is safe,
+        // booking the old proposal is not.
+        if yes && !no && !changes && !msg.hedged {
             return self.execute(pending.clone()).await.map(Some);
         }
         if no && !changes {

@@ -4,11 +4,13 @@ use chrono::NaiveDate;
 use switchboard_domain::Language;
 
 use super::asks::{OffScript, off_script, several_people};
-use super::keywords::{KEYWORDS, LAST, NO, NUMBER_FILLER, ORDINALS, YES};
+use super::keywords::{KEYWORDS, LAST, NUMBER_FILLER, ORDINALS};
 use super::services::{CORRECTIONS, ServiceMatch, match_services};
+use super::shift::shift_minutes;
 use super::staff::{StaffAsk, match_staff};
 use super::text::Text;
 use super::when::{When, parse_when};
+use super::yes_no::{NO, YES};
 use crate::context::{ServiceInfo, StaffInfo};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +60,28 @@ pub(crate) struct Parsed {
     pub people: bool,
     /// A question outside what the agent knows.
     pub off_script: Option<OffScript>,
+    /// Minutes to move an appointment by ("an hour later" is 60).
+    pub shift_min: Option<i64>,
+    /// The message qualifies itself ("ok but ...", «да, но ...», "כן אבל ..."): a yes in it
+    /// is not a plain yes.
+    pub hedged: bool,
 }
+
+/// Words that attach a condition or a change to whatever else the message says.
+const HEDGES: &[&str] = &[
+    "but",
+    "instead",
+    "except",
+    "though",
+    "although",
+    "но",
+    "однако",
+    "вместо",
+    "только если",
+    "אבל",
+    "במקום",
+    "רק אם",
+];
 
 impl Parsed {
     pub fn has(&self, intent: Intent) -> bool {
@@ -129,6 +152,8 @@ pub(crate) fn parse(
         staff,
         people,
         off_script,
+        shift_min: shift_minutes(&text),
+        hedged: text.has_any(HEDGES),
     }
 }
 
@@ -197,6 +222,8 @@ impl Parsed {
             staff: StaffAsk::None,
             people: false,
             off_script: None,
+            shift_min: None,
+            hedged: false,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Existing appointments: listing them, and starting a cancellation or a move (which one, and
 //! for a move, when to).
+use chrono::Duration;
 use switchboard_domain::AppointmentId;
 
 use super::flow::Turn;
@@ -8,7 +9,7 @@ use super::replies::Say;
 use super::services::ServiceMatch;
 use super::staff::StaffAsk;
 use super::state::{ManageKind, PendingAction, Question, RescheduleTarget, Stage};
-use super::when::When;
+use super::when::{DateSpec, When};
 use crate::booking::ToolError;
 use crate::context::AppointmentInfo;
 
@@ -62,7 +63,8 @@ impl Turn<'_> {
             return Ok(Say::NoAppointments);
         }
         if let [only] = list.as_slice() {
-            return self.manage(kind, only.clone(), msg.when).await;
+            let when = self.shifted(only, msg).unwrap_or(msg.when);
+            return self.manage(kind, only.clone(), when).await;
         }
         // Several: the message may name the one it means by day, time or service.
         let tz = self.ctx.timezone;
@@ -94,7 +96,8 @@ impl Turn<'_> {
             && said_something
         {
             // The details described the existing appointment, not the new time.
-            return self.manage(kind, (*one).clone(), When::default()).await;
+            let when = self.shifted(one, msg).unwrap_or_default();
+            return self.manage(kind, (*one).clone(), when).await;
         }
         if kind == ManageKind::Reschedule {
             // "Move my appointment to Friday": keep Friday for after the customer picks which.
@@ -117,6 +120,20 @@ impl Turn<'_> {
         Ok(Say::ChooseAppointment {
             purpose: kind,
             items,
+        })
+    }
+
+    /// The new time of "an hour later": the appointment's own start moved by the offset.
+    fn shifted(&self, a: &AppointmentInfo, msg: &Parsed) -> Option<When> {
+        let local =
+            (a.start_utc + Duration::minutes(msg.shift_min?)).with_timezone(&self.ctx.timezone);
+        Some(When {
+            date: Some(DateSpec::Day {
+                date: local.date_naive(),
+            }),
+            time: Some(local.time()),
+            part: None,
+            unclear_date: false,
         })
     }
 
@@ -176,6 +193,13 @@ impl Turn<'_> {
                         service: self.service_name(a.service_id),
                         current: self.moment(a.start_utc),
                     });
+                }
+                // "Move it to 4pm" keeps the appointment's own day; today would be a
+                // different appointment from the one the customer has in mind.
+                let mut when = when;
+                if when.date.is_none() && when.time.is_some() && !when.unclear_date {
+                    let day = a.start_utc.with_timezone(&self.ctx.timezone).date_naive();
+                    when.date = Some(DateSpec::Day { date: day });
                 }
                 let msg = Parsed::empty();
                 self.booking(&msg, when).await

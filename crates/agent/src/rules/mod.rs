@@ -15,6 +15,7 @@ mod manage;
 mod replies;
 mod search;
 mod services;
+mod shift;
 mod staff;
 mod state;
 mod text;
@@ -22,6 +23,7 @@ mod when;
 mod when_dates;
 mod when_patterns;
 mod when_words;
+mod yes_no;
 
 #[cfg(test)]
 mod tests;

@@ -156,7 +156,47 @@ pub(crate) const CORRECTIONS: &[&str] = &[
     "לא",
 ];
 
+/// Verbs customers use instead of a service's noun («хочу подстричься», "בא לי להסתפר"),
+/// with the noun they stand for. The noun then matches a business's service by name as usual.
+const VERBS: &[(&str, &str)] = &[
+    ("подстрич*", "стрижка"),
+    ("пострич*", "стрижка"),
+    ("подстричь*", "стрижка"),
+    ("постричь*", "стрижка"),
+    ("подстриг*", "стрижка"),
+    ("постриг*", "стрижка"),
+    ("покрасит*", "окрашивание"),
+    ("покраси*", "окрашивание"),
+    ("להסתפר", "תספורת"),
+    ("להסתפרות", "תספורת"),
+    ("לצבוע", "צביעת"),
+];
+
+/// `text` with each service verb replaced by its noun, word for word (positions kept).
+fn with_nouns(text: &Text) -> Option<Text> {
+    let mut changed = false;
+    let words: Vec<&str> = text
+        .words
+        .iter()
+        .map(|w| {
+            match VERBS
+                .iter()
+                .find(|(verb, _)| super::text::word_matches(w, verb))
+            {
+                Some((_, noun)) => {
+                    changed = true;
+                    *noun
+                }
+                None => w.as_str(),
+            }
+        })
+        .collect();
+    changed.then(|| Text::new(&words.join(" ")))
+}
+
 pub(crate) fn match_services(text: &Text, services: &[ServiceInfo]) -> ServiceMatch {
+    let nouns = with_nouns(text);
+    let text = nouns.as_ref().unwrap_or(text);
     let mut found: Vec<(ServiceId, Cover)> = services
         .iter()
         .filter_map(|svc| {

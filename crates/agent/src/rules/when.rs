@@ -14,7 +14,8 @@ use switchboard_domain::Language;
 use super::text::{Text, word_matches};
 use super::when_dates::{day_of_month, explicit_date, relative_date, unread_date};
 use super::when_patterns::{
-    AM_PM, CLOCK, EN_AT_HOUR, HE_HOUR, HOUR_PART, OCLOCK, ORDINAL_DAY, RU_HOUR, RU_HOUR_PART,
+    AM_PM, BARE_HOUR, CLOCK, EN_AT_HOUR, HE_HOUR, HOUR_PART, OCLOCK, ORDINAL_DAY, RU_HOUR,
+    RU_HOUR_PART,
 };
 use super::when_words::{spell_ru_days, spell_times};
 
@@ -218,6 +219,10 @@ fn time_of_day(s: &str, part: Option<DayPart>) -> Option<NaiveTime> {
         if let Some(g) = take(re, &mut s) {
             return to_time(g.get(1)?.as_deref()?, 0, None, part);
         }
+    }
+    if let Some(g) = take(&BARE_HOUR, &mut s) {
+        let raw = (1..=4).find_map(|i| g.get(i).cloned().flatten())?;
+        return to_time(&raw, 0, None, part);
     }
     let t = Text::new(&s);
     if t.has_any(&["noon", "midday", "полдень", "в полдень"]) {

@@ -57,7 +57,8 @@ pub(super) static HE_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\p{L}])(?:ב|ל|סביב|בסביבות)(?:שעה)?\s*-?\s*(\d{1,2})(?:$|[^\d:.])").ok()
 });
 pub(super) static EN_AT_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\b(?:at|around|about|by)\s+(\d{1,2})(?:\s*o'?clock)?(?:$|[^\d:.\p{L}])").ok()
+    Regex::new(r"(?:\b(?:at|around|about|by)\s+|@\s*)(\d{1,2})(?:\s*o'?clock)?(?:$|[^\d:.\p{L}])")
+        .ok()
 });
 /// "7 in the evening", "7 בערב": an hour with its part of the day and no "at".
 pub(super) static HOUR_PART: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -71,6 +72,21 @@ pub(super) static ORDINAL_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
         r"(?:\b(\d{1,2})(?:st|nd|rd|th)\b|(?:^|[^\d:.])(\d{1,2})\s*-?\s*(?:го|е|ое|ого)(?:\s+числа)?(?:$|[^\p{L}])|(?:^|[^\d:.])(\d{1,2})\s+числ[ао]|(?:^|[^\d:.])(\d{1,2})\s*לחודש)",
     )
+    .ok()
+});
+/// An hour with no "at" that only a time can be: "make it 4", "can we do 4", "4 instead",
+/// "4 works", "10ish",
+/// "лучше 4", "תעשי 4", or a bare number right after a day ("tomorrow 3", "מחר 5").
+pub(super) static BARE_HOUR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:(?:^|[^\p{L}])(?:make\s+it|(?:can|could)\s+(?:we|you|i)\s+do|let'?s\s+do|change\s+it\s+to|how\s+about|what\s+about|rather|instead|давайте|давай|лучше|тогда|можно|תעשי|תעשה|תעשו|עדיף|אולי|יותר\s+טוב)",
+        r"|\b(?:today|tonight|tomorrow|tmrw|tmr|tomorow|tommorow|mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)",
+        r"|(?:^|[^\p{L}])(?:сегодня|завтра|послезавтра|пн|вт|ср|чт|пт|сб|вс|היום|מחר|מחרתיים))",
+        r"\s+(\d{1,2})(?:\s*-?ish)?(?:$|[^\d:./\p{L}])",
+        r"|(?:^|[^\d:./])(\d{1,2})\s*-?ish\b",
+        r"|(?:^|[^\d:./])(\d{1,2})\s+instead\b",
+        r"|(?:^|[^\d:./])(\d{1,2})\s+(?:works|would\s+work|is\s+(?:fine|good|ok|okay|better)|pls|please)\b",
+    ))
     .ok()
 });
 pub(super) static OCLOCK: LazyLock<Option<Regex>> =
@@ -96,6 +112,7 @@ pub(crate) fn all_patterns() -> Vec<&'static LazyLock<Option<Regex>>> {
         &HE_HOUR,
         &EN_AT_HOUR,
         &OCLOCK,
+        &BARE_HOUR,
         &HOUR_PART,
         &ORDINAL_DAY,
     ]

@@ -201,6 +201,12 @@ fn read_time(words: &[&str], i: usize, w: &str, next: Option<&str>) -> (Option<S
             let used = if n == "ל" { 3 } else { 2 };
             return (Some(format!("{he_prefix}{}:45", prev_hour(h))), used);
         }
+        // "רבע אחרי 11": a quarter past.
+        if n == "אחרי"
+            && let Some(h) = after(2).and_then(hour_or_digit)
+        {
+            return (Some(format!("{he_prefix}{h}:15")), 3);
+        }
     }
     // "ב 11 וחצי": digits with the Hebrew half or quarter.
     if let Some(h) = w.parse::<u32>().ok().filter(|h| (1..=23).contains(h)) {
@@ -274,6 +280,7 @@ mod tests {
             ("around 4ish", "around 4"),
             ("at half 3", "at 3:30"),
             ("ברבע לארבע", "ב3:45"),
+            ("ברבע אחרי 11", "ב11:15"),
         ] {
             assert_eq!(spell_times(said), digits, "{said}");
         }

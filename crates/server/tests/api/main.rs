@@ -12,6 +12,7 @@ mod chat;
 mod conversations;
 mod conversations_api;
 mod conversations_asks;
+mod conversations_outside;
 mod errors;
 mod grid;
 mod handover;

@@ -25,7 +25,7 @@ pub(super) enum Want {
 pub(super) type Case = (&'static [&'static str], Want);
 
 /// A salon with Anna and Dana, a 15-minute grid, and the aliases a business would add.
-fn salon(lang: Language, tz: Tz, currency: &str) -> Chat {
+pub(super) fn salon(lang: Language, tz: Tz, currency: &str) -> Chat {
     let mut c = Chat::new(lang, tz, currency, [4500, 3000, 9000]);
     c.cal.step_min = 15;
     let dana = c.cal.hire(1);

@@ -8,8 +8,13 @@ mod corpus_ru;
 mod en;
 mod fake;
 mod flows;
+mod fresh;
+mod fresh_en;
+mod fresh_he;
+mod fresh_ru;
 mod he;
 mod hours;
+mod outside;
 mod parsing;
 mod ru;
 
