@@ -52,7 +52,7 @@ pub(super) fn salon(lang: Language, tz: Tz, currency: &str) -> Chat {
 }
 
 /// Runs every case; returns the failures (unintended bookings marked) and the rate.
-async fn measure(lang: Language, tz: Tz, currency: &str, cases: &[Case]) -> (Vec<String>, f64) {
+async fn measure(lang: Language, tz: Tz, currency: &str, cases: &[Case]) -> Vec<String> {
     let mut failures = Vec::new();
     for (messages, want) in cases {
         let mut c = salon(lang, tz, currency);
@@ -91,31 +91,33 @@ async fn measure(lang: Language, tz: Tz, currency: &str, cases: &[Case]) -> (Vec
             failures.push(format!("{messages:?}: {v}"));
         }
     }
-    let rate = 1.0 - failures.len() as f64 / cases.len() as f64;
-    (failures, rate)
+    failures
 }
 
 async fn check(lang: Language, tz: Tz, currency: &str, cases: &[Case]) {
-    let (failures, rate) = measure(lang, tz, currency, cases).await;
+    let failures = measure(lang, tz, currency, cases).await;
+    assert_rate(&format!("{lang:?}"), &failures, cases.len(), 40);
+}
+
+/// Prints how many conversations of a corpus were handled, and fails on any unintended write,
+/// on a corpus smaller than `min_cases`, or on a rate under 90%.
+pub(super) fn assert_rate(label: &str, failures: &[String], cases: usize, min_cases: usize) {
+    let rate = 1.0 - failures.len() as f64 / cases as f64;
+    let listed = failures.join("\n");
     println!(
-        "{lang:?}: {} of {} conversations handled ({:.0}%)\n{}",
-        cases.len() - failures.len(),
-        cases.len(),
+        "{label}: {} of {cases} conversations handled ({:.0}%)\n{listed}",
+        cases - failures.len(),
         rate * 100.0,
-        failures.join("\n")
     );
     assert!(
         failures.iter().all(|f| !f.contains("UNINTENDED")),
-        "unintended bookings:\n{}",
-        failures.join("\n")
+        "unintended writes:\n{listed}"
     );
-    assert!(cases.len() >= 40, "the corpus keeps 40+ phrasings");
     assert!(
-        rate >= 0.9,
-        "{:.0}%:\n{}",
-        rate * 100.0,
-        failures.join("\n")
+        cases >= min_cases,
+        "the corpus keeps {min_cases}+ phrasings"
     );
+    assert!(rate >= 0.9, "{:.0}%:\n{listed}", rate * 100.0);
 }
 
 #[tokio::test]

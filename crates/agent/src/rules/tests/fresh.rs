@@ -7,7 +7,7 @@ use chrono::{Datelike, Timelike};
 use chrono_tz::Tz;
 use switchboard_domain::Language;
 
-use super::corpus::salon;
+use super::corpus::{assert_rate, salon};
 use super::date;
 use super::fresh_en::EN;
 use super::fresh_he::HE;
@@ -90,26 +90,7 @@ async fn check(lang: Language, tz: Tz, currency: &str, cases: &[Case]) {
             failures.push(format!("{:?}: {v}", case.0));
         }
     }
-    let rate = 1.0 - failures.len() as f64 / cases.len() as f64;
-    println!(
-        "FRESH {lang:?}: {} of {} conversations handled ({:.0}%)\n{}",
-        cases.len() - failures.len(),
-        cases.len(),
-        rate * 100.0,
-        failures.join("\n")
-    );
-    assert!(
-        failures.iter().all(|f| !f.contains("UNINTENDED")),
-        "unintended writes:\n{}",
-        failures.join("\n")
-    );
-    assert!(cases.len() >= 25, "the fresh corpus keeps 25+ phrasings");
-    assert!(
-        rate >= 0.9,
-        "{:.0}%:\n{}",
-        rate * 100.0,
-        failures.join("\n")
-    );
+    assert_rate(&format!("FRESH {lang:?}"), &failures, cases.len(), 25);
 }
 
 #[tokio::test]
