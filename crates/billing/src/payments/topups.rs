@@ -2,145 +2,102 @@
 //! rest per business), creating the top-up and its payment page, and crediting a paid
 //! top-up exactly once (ledger key `topup:<id>`) followed by a receipt message on the
 //! customer's latest conversation and a balance event.
-use serde::{Deserialize, Serialize};
-use switchboard_billing::providers::{
-    ProviderError,
-    square::SquareClient,
-    stripe::{NewCheckoutSession, StripeClient},
-};
-use switchboard_domain::{Currency, Money, message::OutboundContent};
+use switchboard_domain::{Currency, CustomerId, Money, TopupId, message::OutboundContent};
 use switchboard_store::{
-    TenantStore,
+    StoreError, TenantStore,
     billing::topups::{NewTopup, TopupRow},
     businesses::Business,
-    crypto::SecretBox,
     ledger::{NewTransfer, TransferOutcome, kind},
 };
 
-use super::{
-    BillingTariff, PaymentProvider, customer_language, load_tariff, publish_balance, receipt_text,
-    wallet,
+use super::{Payments, choose_provider};
+use crate::{
+    BillingError, PaymentProvider,
+    accounts::{customer_language, load_tariff, publish_balance, receipt_text, wallet},
+    error::BillingResult,
+    providers::{
+        square::SquareClient,
+        stripe::{NewCheckoutSession, StripeClient},
+    },
 };
-use crate::{app::AppState, error::ApiError};
 
-/// Secrets of one payment provider, sealed at rest with the master key and bound to the
-/// business and provider (a sealed blob copied elsewhere does not open).
-#[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProviderCredentials {
-    /// Stripe secret key (`sk_...`).
-    pub secret_key: Option<String>,
-    /// Stripe webhook endpoint secret (`whsec_...`).
-    pub webhook_secret: Option<String>,
-    /// Square access token.
-    pub access_token: Option<String>,
-    /// Square webhook signature key.
-    pub signature_key: Option<String>,
+/// Who a new top-up credits.
+#[derive(Clone, Debug)]
+pub enum Payer {
+    /// A known customer; `phone` (E.164), when given, is recorded on the top-up.
+    Customer(CustomerId, Option<String>),
+    /// A phone (E.164) whose customer is found or registered from it now.
+    RegisterPhone(String),
+    /// A phone alone (the public pay form): the customer is resolved when the payment is
+    /// credited, so forms that are never paid leave no customer behind.
+    PhoneOnly(String),
 }
 
-/// Public provider settings.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProviderSettings {
-    /// Square location that owns the payment links.
-    pub location_id: Option<String>,
+/// One top-up of this business.
+pub async fn get(tenant: &TenantStore, id: TopupId) -> BillingResult<TopupRow> {
+    Ok(tenant.get_topup(&id.to_string()).await?)
 }
 
-fn seal_context(business: &str, provider: PaymentProvider) -> String {
-    format!("payment_provider:{business}:{}", provider.as_str())
+/// Top-ups the public pay form may offer: the business must bill.
+pub async fn paying_business(
+    store: &switchboard_store::Store,
+    id: switchboard_domain::BusinessId,
+) -> BillingResult<Business> {
+    let business = store.get_business(id).await?;
+    if !business.feature_enabled(crate::FEATURE) {
+        return Err(BillingError::NotFound);
+    }
+    Ok(business)
 }
 
-pub fn seal(
-    secrets: &SecretBox,
-    business: &str,
-    provider: PaymentProvider,
-    creds: &ProviderCredentials,
-) -> anyhow::Result<String> {
-    let json = serde_json::to_string(creds)?;
-    Ok(secrets.seal(&json, &seal_context(business, provider))?)
-}
-
-/// The provider's credentials and settings; `None` when the business has not configured it.
-pub async fn open(
-    state: &AppState,
-    tenant: &TenantStore,
-    provider: PaymentProvider,
-) -> Result<Option<(ProviderCredentials, ProviderSettings)>, ApiError> {
-    let Some(row) = tenant.payment_provider(provider.as_str()).await? else {
-        return Ok(None);
-    };
-    let plain = state
-        .secrets
-        .open(
-            &row.credentials,
-            &seal_context(&tenant.business_id.to_string(), provider),
-        )
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let creds: ProviderCredentials =
-        serde_json::from_str(&plain).map_err(|e| ApiError::Internal(e.into()))?;
-    let settings: ProviderSettings = serde_json::from_str(&row.settings).unwrap_or_default();
-    Ok(Some((creds, settings)))
-}
-
-fn provider_error(e: ProviderError) -> ApiError {
-    tracing::warn!(error = %e, "payment provider call failed");
-    if e.is_retryable() {
-        ApiError::Unavailable(e.to_string())
+/// Checks that `amount` is one the payment page offers (the pay form's own check, made
+/// before its per-phone limit counts the attempt).
+pub async fn check_offered_amount(tenant: &TenantStore, amount: i64) -> BillingResult<()> {
+    if load_tariff(tenant).await?.topup_amounts.contains(&amount) {
+        Ok(())
     } else {
-        ApiError::Unprocessable("payment_provider_error", e.to_string())
+        Err(BillingError::InvalidAmount(
+            "choose one of the offered amounts".into(),
+        ))
     }
 }
 
-/// The provider to use: the one asked for, the tariff's, or the only one configured.
-async fn choose_provider(
-    tenant: &TenantStore,
-    tariff: &BillingTariff,
-    asked: Option<PaymentProvider>,
-) -> Result<PaymentProvider, ApiError> {
-    if let Some(p) = asked.or(tariff.payment_provider) {
-        return Ok(p);
-    }
-    let rows = tenant.payment_providers().await?;
-    match rows.as_slice() {
-        [one] if one.provider == "square" => Ok(PaymentProvider::Square),
-        [one] if one.provider == "stripe" => Ok(PaymentProvider::Stripe),
-        [] => Err(ApiError::Unprocessable(
-            "payment_provider_missing",
-            "no payment provider is configured for this business".into(),
-        )),
-        _ => Ok(PaymentProvider::Stripe),
-    }
-}
-
+impl Payments<'_> {
 /// Creates a top-up of `amount` and its payment page at the provider, for a customer, or for
 /// a phone alone (the public pay form: the customer is resolved when the payment is credited).
 pub async fn create_topup(
-    state: &AppState,
+    &self,
     business: &Business,
-    customer_id: Option<&str>,
-    phone: Option<&str>,
+    payer: Payer,
     amount: i64,
     provider: Option<PaymentProvider>,
-) -> Result<TopupRow, ApiError> {
-    let tenant = state.store.tenant(business.id);
-    let tariff = load_tariff(&tenant)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+) -> BillingResult<TopupRow> {
+    let tenant = self.store.tenant(business.id);
+    let (customer, phone) = match payer {
+        Payer::Customer(c, phone) => {
+            let c = c.to_string();
+            if !tenant.customer_exists(&c).await? {
+                return Err(BillingError::NotFound);
+            }
+            (Some(c), phone)
+        }
+        Payer::RegisterPhone(p) => (Some(tenant.customer_by_phone(&p).await?), Some(p)),
+        Payer::PhoneOnly(p) => (None, Some(p)),
+    };
+    let (customer_id, phone) = (customer.as_deref(), phone.as_deref());
+    let tariff = load_tariff(&tenant).await?;
     if !tariff.topup_amounts.contains(&amount) || tariff.credit_for(amount) <= 0 {
-        return Err(ApiError::Unprocessable(
-            "invalid_amount",
-            format!(
-                "top-ups are offered in these amounts only: {:?}",
-                tariff.topup_amounts
-            ),
-        ));
+        return Err(BillingError::InvalidAmount(format!(
+            "top-ups are offered in these amounts only: {:?}",
+            tariff.topup_amounts
+        )));
     }
     let provider = choose_provider(&tenant, &tariff, provider).await?;
-    let Some((creds, settings)) = open(state, &tenant, provider).await? else {
-        return Err(ApiError::Unprocessable(
-            "payment_provider_missing",
-            format!("{} is not configured for this business", provider.as_str()),
-        ));
+    let Some((creds, settings)) = self.open(&tenant, provider).await? else {
+        return Err(BillingError::ProviderMissing(format!(
+            "{} is not configured for this business",
+            provider.as_str()
+        )));
     };
     let price = Money::new(amount, tariff.currency);
     let credit_currency = tariff.wallet_currency();
@@ -161,12 +118,11 @@ pub async fn create_topup(
         None => business.default_language,
     };
     let name = switchboard_i18n::billing::topup_product(lang, &business.name, price);
-    let base = state.config.public_base();
+    let base = self.public_base;
     let (reference, url) = match provider {
         PaymentProvider::Stripe => {
             let key = creds.secret_key.unwrap_or_default();
-            let client = StripeClient::new(state.http.clone(), key)
-                .with_api_base(&state.config.stripe_api_base);
+            let client = StripeClient::new(self.http.clone(), key).with_api_base(self.stripe_api_base);
             let success = format!("{base}/pay/{}?paid={}", business.id, topup.id);
             let cancel = format!("{base}/pay/{}", business.id);
             let s = client
@@ -179,26 +135,28 @@ pub async fn create_topup(
                     customer_phone: phone,
                 })
                 .await
-                .map_err(provider_error)?;
+                .map_err(BillingError::provider)?;
             (s.id, s.url)
         }
         PaymentProvider::Square => {
             let client = SquareClient::new(
-                state.http.clone(),
+                self.http.clone(),
                 creds.access_token.unwrap_or_default(),
                 settings.location_id.unwrap_or_default(),
             )
-            .with_api_base(&state.config.square_api_base);
+            .with_api_base(self.square_api_base);
             let l = client
                 .create_payment_link(&topup.id, price, &name)
                 .await
-                .map_err(provider_error)?;
+                .map_err(BillingError::provider)?;
             (l.order_id, l.url)
         }
     };
     Ok(tenant
         .set_topup_checkout(&topup.id, &reference, &url)
         .await?)
+}
+
 }
 
 /// What a payment notification did.
@@ -210,15 +168,16 @@ pub enum CreditResult {
     AmountMismatch,
 }
 
+impl Payments<'_> {
 /// Credits a paid top-up once, then queues the receipt and publishes the balance.
 pub async fn credit_topup(
-    state: &AppState,
+    &self,
     business: &Business,
     topup: &TopupRow,
     paid: Money,
     payment_id: Option<&str>,
-) -> Result<CreditResult, ApiError> {
-    let tenant = state.store.tenant(business.id);
+) -> BillingResult<CreditResult> {
+    let tenant = self.store.tenant(business.id);
     if paid.minor != topup.amount || paid.currency.code() != topup.currency {
         tracing::warn!(topup = %topup.id, paid = %paid, expected = topup.amount, "paid amount differs from the top-up");
         tenant
@@ -229,7 +188,7 @@ pub async fn credit_topup(
     let currency: Currency = topup
         .credit_currency
         .parse()
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("bad top-up currency")))?;
+        .map_err(|_| BillingError::corrupt("bad top-up currency"))?;
     let clearing = tenant
         .ledger_account(kind::PAYMENT_CLEARING, &topup.provider, currency.code())
         .await?;
@@ -246,40 +205,44 @@ pub async fn credit_topup(
         })
         .await?;
     if t.outcome() != TransferOutcome::Posted {
-        return Err(ApiError::Internal(anyhow::anyhow!("top-up credit refused")));
+        return Err(BillingError::corrupt("top-up credit refused"));
     }
     tenant
         .set_topup_status(&topup.id, "paid", payment_id)
         .await?;
     tenant.reset_payment_link_notice(&customer).await?;
-    send_receipt(state, business, &tenant, topup, &customer, currency).await?;
-    publish_balance(&state.store, &tenant, &customer, currency).await;
+    self.send_receipt(business, &tenant, topup, &customer, currency)
+        .await?;
+    publish_balance(self.store, &tenant, &customer, currency).await;
     Ok(CreditResult::Credited)
+}
+
 }
 
 /// The customer a paid top-up credits: its own, or (a pay-form top-up) the one its phone
 /// belongs to, registered now that money has arrived.
-async fn paying_customer(tenant: &TenantStore, topup: &TopupRow) -> Result<String, ApiError> {
+async fn paying_customer(tenant: &TenantStore, topup: &TopupRow) -> BillingResult<String> {
     if let Some(c) = &topup.customer_id {
         return Ok(c.clone());
     }
     let phone = topup
         .phone
         .as_deref()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("top-up without customer or phone")))?;
+        .ok_or_else(|| BillingError::corrupt("top-up without customer or phone"))?;
     let customer = tenant.customer_by_phone(phone).await?;
     tenant.set_topup_customer(&topup.id, &customer).await?;
     Ok(customer)
 }
 
+impl Payments<'_> {
 async fn send_receipt(
-    state: &AppState,
+    &self,
     business: &Business,
     tenant: &TenantStore,
     topup: &TopupRow,
     customer: &str,
     currency: Currency,
-) -> Result<(), ApiError> {
+) -> BillingResult<()> {
     let key = format!("receipt:{}", topup.id);
     if tenant.outbound_by_key(&key).await?.is_some() {
         return Ok(());
@@ -305,11 +268,12 @@ async fn send_receipt(
         .await
     {
         Ok(_) => {
-            state.worker.notify();
+            self.worker.notify();
             Ok(())
         }
         // Another delivery of the same payment queued it first.
-        Err(switchboard_store::StoreError::Conflict(_)) => Ok(()),
+        Err(StoreError::Conflict(_)) => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
 }
