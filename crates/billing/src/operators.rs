@@ -43,7 +43,9 @@ fn check_phone(phone: Option<&str>) -> BillingResult<Option<String>> {
         .map(|p| {
             PhoneE164::parse(p)
                 .map(|p| p.as_str().to_string())
-                .map_err(|_| BillingError::Validation(format!("`{p}` is not an E.164 phone number")))
+                .map_err(|_| {
+                    BillingError::Validation(format!("`{p}` is not an E.164 phone number"))
+                })
         })
         .transpose()
 }

@@ -40,18 +40,22 @@ pub struct Report {
     pub topups: Vec<TopupRow>,
 }
 
-/// Reads a report; the period defaults to the 30 days up to now.
-pub async fn report(
-    tenant: &TenantStore,
-    kind: ReportKind,
-    from: Option<i64>,
-    to: Option<i64>,
-) -> BillingResult<Report> {
+/// The period a caller asked for: `to` defaults to now, `from` to 30 days before `to`.
+pub fn period(from: Option<i64>, to: Option<i64>) -> BillingResult<(i64, i64)> {
     let to = to.unwrap_or_else(now_ms);
     let from = from.unwrap_or(to - 30 * 86_400_000);
     if from > to {
         return Err(BillingError::InvalidPeriod);
     }
+    Ok((from, to))
+}
+
+/// Reads a report over `[from, to)` (see [`period`]).
+pub async fn report(
+    tenant: &TenantStore,
+    kind: ReportKind,
+    (from, to): (i64, i64),
+) -> BillingResult<Report> {
     let s = tenant;
     let (rows, topups) = match kind {
         ReportKind::OperatorEarnings => (s.report_operator_earnings(from, to).await?, vec![]),
@@ -87,7 +91,9 @@ fn write_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Billin
     for r in rows {
         w.write_record(r.iter().map(|f| cell(f))).map_err(csv_err)?;
     }
-    let bytes = w.into_inner().map_err(|e| BillingError::corrupt(e.error()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| BillingError::corrupt(e.error()))?;
     String::from_utf8(bytes).map_err(BillingError::corrupt)
 }
 
@@ -164,7 +170,10 @@ mod tests {
 
     #[test]
     fn csv_has_a_header_and_crlf_lines() {
-        assert_eq!(one_row("ai_reply"), "type,currency,count,amount\r\nai_reply,USD,1,-5\r\n");
+        assert_eq!(
+            one_row("ai_reply"),
+            "type,currency,count,amount\r\nai_reply,USD,1,-5\r\n"
+        );
     }
 
     #[test]
