@@ -14,7 +14,7 @@ use crate::{
         views::{ReportRowView, TopupView, time},
     },
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -65,7 +65,7 @@ fn wants_csv(q: &ReportQuery, headers: &HeaderMap) -> ApiResult<bool> {
         Some("csv") => Ok(true),
         Some("json") => Ok(false),
         Some(other) => Err(ApiError::bad_request(
-            "invalid_format",
+            ErrorCode::InvalidFormat,
             format!("format `{other}` is not json or csv"),
         )),
         None => Ok(headers

@@ -18,7 +18,7 @@ use crate::{
     api::billing::{STAFF, billing_tenant, payments, views::TopupView},
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, RawBody},
     ops::limits::ClientIp,
 };
@@ -159,7 +159,7 @@ pub async fn pay_submit(
     state.limits.pay_from_ip(&id.to_string(), ip)?;
     let business = paying_business(&state.store, id).await?;
     let form: PayForm = serde_urlencoded::from_bytes(&body)
-        .map_err(|e| ApiError::bad_request("invalid_form", format!("form not understood: {e}")))?;
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidForm, format!("form not understood: {e}")))?;
     let phone = parse_phone(form.phone.trim())?;
     let amount: i64 = form
         .amount
