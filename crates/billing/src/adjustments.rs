@@ -45,9 +45,8 @@ pub struct Adjusted {
 }
 
 /// The customer, when it belongs to this business.
-pub async fn existing_customer(tenant: &TenantStore, id: CustomerId) -> BillingResult<String> {
-    let id = id.to_string();
-    if tenant.customer_exists(&id).await? {
+pub async fn existing_customer(tenant: &TenantStore, id: CustomerId) -> BillingResult<CustomerId> {
+    if tenant.customer_exists(id).await? {
         Ok(id)
     } else {
         Err(BillingError::NotFound)
@@ -64,7 +63,8 @@ pub async fn adjust(
     a: Adjustment<'_>,
     mut audit: AuditRecord,
 ) -> BillingResult<Adjusted> {
-    let id = existing_customer(tenant, customer).await?;
+    let customer = existing_customer(tenant, customer).await?;
+    let id = customer.to_string();
     let reason = a.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(BillingError::Validation(
@@ -159,13 +159,13 @@ pub async fn grant_free_minutes(
         ));
     }
     let operator = match g.operator_id {
-        Some(op) => Some(tenant.get_operator(&op.to_string()).await?.id),
+        Some(op) => Some(tenant.get_operator(op).await?.id),
         None => None,
     };
     Ok(tenant
         .grant_package(
-            &id,
-            operator.as_deref(),
+            id,
+            operator,
             g.minutes * 60,
             now_ms() + days * 86_400_000,
             g.reason.trim(),

@@ -27,9 +27,9 @@ pub const GRACE_SECS: i64 = 300;
 /// A billable call with its rating.
 #[derive(Clone, Debug)]
 pub struct Call {
-    pub id: String,
-    pub customer_id: String,
-    pub operator_id: String,
+    pub id: CallId,
+    pub customer_id: CustomerId,
+    pub operator_id: OperatorId,
     /// `authorized`, `answered`, `settled`, `unpaid` or `expired`.
     pub status: String,
     /// Longest the call may last (the `<Dial timeLimit>`).
@@ -56,9 +56,9 @@ impl Call {
             None => None,
         };
         Ok(Call {
-            id: r.id.clone(),
-            customer_id: r.customer_id.clone(),
-            operator_id: r.operator_id.clone(),
+            id: r.id,
+            customer_id: r.customer_id,
+            operator_id: r.operator_id,
             status: r.status.clone(),
             allowed_secs: r.allowed_secs,
             reserved_amount: r.reserved_amount,
@@ -92,20 +92,20 @@ fn no_balance() -> BillingError {
 
 /// One call of this business.
 pub async fn get(tenant: &TenantStore, id: CallId) -> BillingResult<Call> {
-    Call::from_row(&tenant.get_call(&id.to_string()).await?)
+    Call::from_row(&tenant.get_call(id).await?)
 }
 
 /// Moves a call along; `Ended` settles it once (repeating it changes nothing).
 pub async fn event(tenant: &TenantStore, id: CallId, event: CallEvent) -> BillingResult<Call> {
-    let row = tenant.get_call(&id.to_string()).await?;
+    let row = tenant.get_call(id).await?;
     let row = match event {
         CallEvent::Answered => {
             answered(tenant, &row).await?;
-            tenant.get_call(&row.id).await?
+            tenant.get_call(row.id).await?
         }
         CallEvent::Heartbeat => {
             heartbeat(tenant, &row).await?;
-            tenant.get_call(&row.id).await?
+            tenant.get_call(row.id).await?
         }
         CallEvent::Ended { duration_secs } => settle(tenant, &row, duration_secs).await?,
     };
@@ -115,7 +115,7 @@ pub async fn event(tenant: &TenantStore, id: CallId, event: CallEvent) -> Billin
 /// The usable packages of a customer as rating sees them.
 pub async fn rating_packages(
     tenant: &TenantStore,
-    customer_id: &str,
+    customer_id: CustomerId,
 ) -> Result<Vec<FreePackage>, StoreError> {
     Ok(tenant
         .customer_packages(customer_id)
@@ -131,25 +131,22 @@ pub async fn open(
     customer_id: CustomerId,
     operator_id: OperatorId,
 ) -> BillingResult<Call> {
-    let customer_id = &customer_id.to_string();
     if !tenant.customer_exists(customer_id).await? {
         return Err(BillingError::NotFound);
     }
-    let operator = tenant.get_operator(&operator_id.to_string()).await?;
+    let operator = tenant.get_operator(operator_id).await?;
     if !operator.active {
         return Err(BillingError::OperatorUnavailable);
     }
-    let op: OperatorId = operator
-        .id
-        .parse()
-        .map_err(|_| StoreError::Corrupt("operator id".into()))?;
+    let op = operator.id;
+    let customer = customer_id.to_string();
     let tariff = load_tariff(tenant).await?;
     let call_tariff = tariff.call_tariff(operator.rate_per_minute);
     let tariff_json = serde_json::to_string(&call_tariff).map_err(StoreError::from)?;
     // Two tries: another call of the same customer may take the same free seconds or money
     // between our read and our reservation; the second try sees what is left.
     for _ in 0..2 {
-        let wallet = wallet(tenant, customer_id, call_tariff.currency).await?;
+        let wallet = wallet(tenant, &customer, call_tariff.currency).await?;
         let packages = rating_packages(tenant, customer_id).await?;
         let now = now_ms();
         let auth = authorize_call(
@@ -174,7 +171,7 @@ pub async fn open(
         let opened = tenant
             .open_call(NewCall {
                 customer_id,
-                operator_id: &operator.id,
+                operator_id: operator.id,
                 tariff_json: &tariff_json,
                 wallet: &wallet,
                 reserve: auth.reserve,
@@ -197,14 +194,14 @@ pub async fn open(
 async fn answered(tenant: &TenantStore, call: &CallRow) -> Result<(), StoreError> {
     let now = now_ms();
     tenant
-        .call_answered(&call.id, now, now + (call.allowed_secs + GRACE_SECS) * 1000)
+        .call_answered(call.id, now, now + (call.allowed_secs + GRACE_SECS) * 1000)
         .await
 }
 
 /// `heartbeat`: the call is still up.
 async fn heartbeat(tenant: &TenantStore, call: &CallRow) -> Result<(), StoreError> {
     tenant
-        .push_call_expiry(&call.id, now_ms() + GRACE_SECS * 1000)
+        .push_call_expiry(call.id, now_ms() + GRACE_SECS * 1000)
         .await
 }
 
@@ -219,10 +216,10 @@ async fn settle(
         return Ok(call.clone());
     }
     let tariff: CallTariff = serde_json::from_str(&call.tariff).map_err(BillingError::corrupt)?;
-    let op: Option<OperatorId> = call.operator_id.parse().ok();
+    let op = Some(call.operator_id);
     let reserved = call.reserved()?;
     // The call may use exactly the seconds reserved for it, from the same packages.
-    let rows = tenant.customer_packages(&call.customer_id).await?;
+    let rows = tenant.customer_packages(call.customer_id).await?;
     let packages: Vec<FreePackage> = reserved
         .iter()
         .filter_map(|r| {
@@ -235,8 +232,8 @@ async fn settle(
     let duration = duration_secs.min(u32::try_from(call.allowed_secs).unwrap_or(u32::MAX));
     let charge = rate_call(&tariff, duration, &packages, call.started_at, op);
     let currency: Currency = tariff.currency;
-    let wallet = wallet(tenant, &call.customer_id, currency).await?;
-    let operator = operator_account(tenant, &call.operator_id, currency).await?;
+    let wallet = wallet(tenant, &call.customer_id.to_string(), currency).await?;
+    let operator = operator_account(tenant, &call.operator_id.to_string(), currency).await?;
     let platform = platform_account(tenant, currency).await?;
     let used: Vec<PackageSeconds> = charge
         .package_usage
@@ -249,7 +246,7 @@ async fn settle(
     let charge_json = serde_json::to_string(&charge).map_err(StoreError::from)?;
     Ok(tenant
         .settle_call(
-            &call.id,
+            call.id,
             Settlement {
                 wallet: &wallet,
                 duration_secs: duration,

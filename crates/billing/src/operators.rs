@@ -65,7 +65,7 @@ pub async fn list(tenant: &TenantStore) -> BillingResult<Vec<Operator>> {
 }
 
 pub async fn get(tenant: &TenantStore, id: OperatorId) -> BillingResult<Operator> {
-    Ok(tenant.get_operator(&id.to_string()).await?)
+    Ok(tenant.get_operator(id).await?)
 }
 
 pub async fn create(tenant: &TenantStore, n: NewOperator<'_>) -> BillingResult<Operator> {
@@ -73,11 +73,11 @@ pub async fn create(tenant: &TenantStore, n: NewOperator<'_>) -> BillingResult<O
     check_rate(n.rate_per_minute)?;
     let phone = check_phone(n.phone)?;
     let user = match n.user_id {
-        Some(u) => Some(tenant.get_user(u).await?.id.to_string()),
+        Some(u) => Some(tenant.get_user(u).await?.id),
         None => None,
     };
     Ok(tenant
-        .create_operator(&name, user.as_deref(), phone.as_deref(), n.rate_per_minute)
+        .create_operator(&name, user, phone.as_deref(), n.rate_per_minute)
         .await?)
 }
 
@@ -94,5 +94,5 @@ pub async fn update(
         phone: check_phone(c.phone)?.map(Some),
         user_id: None,
     };
-    Ok(tenant.update_operator(&id.to_string(), fields).await?)
+    Ok(tenant.update_operator(id, fields).await?)
 }

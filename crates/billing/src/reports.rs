@@ -116,8 +116,8 @@ pub fn to_csv(report: &Report) -> BillingResult<String> {
             ],
             report.topups.iter().map(|t| {
                 vec![
-                    t.id.clone(),
-                    t.customer_id.clone().unwrap_or_default(),
+                    t.id.to_string(),
+                    t.customer_id.map(|c| c.to_string()).unwrap_or_default(),
                     t.phone.clone().unwrap_or_default(),
                     t.provider.clone(),
                     t.amount.to_string(),

@@ -22,7 +22,7 @@ use crate::{
 /// A customer's money and free minutes.
 #[derive(Clone, Debug)]
 pub struct CustomerSummary {
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     /// One wallet per currency (the tariff's wallet always among them).
     pub balances: Vec<Account>,
     pub packages: Vec<PackageRow>,
@@ -41,10 +41,11 @@ pub async fn customer_summary(
     let id = existing_customer(tenant, customer).await?;
     let tariff = load_tariff(tenant).await?;
     // Make sure the wallet of the tariff's unit shows, even before its first movement.
-    wallet(tenant, &id, tariff.wallet_currency()).await?;
-    let accounts = tenant.accounts_of(kind::CUSTOMER_WALLET, &id).await?;
+    let owner = id.to_string();
+    wallet(tenant, &owner, tariff.wallet_currency()).await?;
+    let accounts = tenant.accounts_of(kind::CUSTOMER_WALLET, &owner).await?;
     let rate = match operator {
-        Some(op) => tenant.get_operator(&op.to_string()).await?.rate_per_minute,
+        Some(op) => tenant.get_operator(op).await?.rate_per_minute,
         None => None,
     };
     let call_tariff = tariff.call_tariff(rate);
@@ -52,11 +53,11 @@ pub async fn customer_summary(
         .iter()
         .find(|a| a.currency == call_tariff.currency.code())
         .map_or(0, |a| a.balance - a.held);
-    let packages = rating_packages(tenant, &id).await?;
+    let packages = rating_packages(tenant, id).await?;
     let now = now_ms();
     Ok(CustomerSummary {
         balances: accounts,
-        packages: tenant.customer_packages(&id).await?,
+        packages: tenant.customer_packages(id).await?,
         free_seconds: free_seconds_available(&packages, now, operator),
         estimated_talk_secs: estimate_talk_time(money, &call_tariff, &packages, now, operator),
         customer_id: id,
@@ -128,18 +129,18 @@ pub async fn customer_ledger(
 ) -> BillingResult<LedgerPage> {
     let id = existing_customer(tenant, customer).await?;
     let currency = currency_or(tenant, q, true).await?;
-    let account = wallet(tenant, &id, currency).await?;
+    let account = wallet(tenant, &id.to_string(), currency).await?;
     page(tenant, account, q).await
 }
 
 /// An operator's earnings history.
 pub async fn operator_ledger(
     tenant: &TenantStore,
-    operator_id: &str,
+    operator_id: OperatorId,
     q: PageQuery<'_>,
 ) -> BillingResult<LedgerPage> {
     let currency = currency_or(tenant, q, false).await?;
-    let account = operator_account(tenant, operator_id, currency).await?;
+    let account = operator_account(tenant, &operator_id.to_string(), currency).await?;
     page(tenant, account, q).await
 }
 

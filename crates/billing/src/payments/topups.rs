@@ -35,7 +35,7 @@ pub enum Payer {
 
 /// One top-up of this business.
 pub async fn get(tenant: &TenantStore, id: TopupId) -> BillingResult<TopupRow> {
-    Ok(tenant.get_topup(&id.to_string()).await?)
+    Ok(tenant.get_topup(id).await?)
 }
 
 /// Top-ups the public pay form may offer: the business must bill.
@@ -75,8 +75,7 @@ impl Payments<'_> {
         let tenant = self.store.tenant(business.id);
         let (customer, phone) = match payer {
             Payer::Customer(c, phone) => {
-                let c = c.to_string();
-                if !tenant.customer_exists(&c).await? {
+                if !tenant.customer_exists(c).await? {
                     return Err(BillingError::NotFound);
                 }
                 (Some(c), phone)
@@ -84,7 +83,7 @@ impl Payments<'_> {
             Payer::RegisterPhone(p) => (Some(tenant.customer_by_phone(&p).await?), Some(p)),
             Payer::PhoneOnly(p) => (None, Some(p)),
         };
-        let (customer_id, phone) = (customer.as_deref(), phone.as_deref());
+        let (customer_id, phone) = (customer, phone.as_deref());
         let tariff = load_tariff(&tenant).await?;
         if !tariff.topup_amounts.contains(&amount) || tariff.credit_for(amount) <= 0 {
             return Err(BillingError::InvalidAmount(format!(
@@ -114,7 +113,7 @@ impl Payments<'_> {
             .await?;
         // A pay-form top-up has no customer yet: the business's language names the product.
         let lang = match customer_id {
-            Some(c) => customer_language(&tenant, business, c).await,
+            Some(c) => customer_language(&tenant, business, &c.to_string()).await,
             None => business.default_language,
         };
         let name = switchboard_i18n::billing::topup_product(lang, &business.name, price);
@@ -128,7 +127,7 @@ impl Payments<'_> {
                 let cancel = format!("{base}/pay/{}", business.id);
                 let s = client
                     .create_checkout_session(&NewCheckoutSession {
-                        topup_id: &topup.id,
+                        topup_id: &topup.id.to_string(),
                         amount: price,
                         product_name: &name,
                         success_url: &success,
@@ -147,14 +146,14 @@ impl Payments<'_> {
                 )
                 .with_api_base(self.square_api_base);
                 let l = client
-                    .create_payment_link(&topup.id, price, &name)
+                    .create_payment_link(&topup.id.to_string(), price, &name)
                     .await
                     .map_err(BillingError::provider)?;
                 (l.order_id, l.url)
             }
         };
         Ok(tenant
-            .set_topup_checkout(&topup.id, &reference, &url)
+            .set_topup_checkout(topup.id, &reference, &url)
             .await?)
     }
 }
@@ -181,7 +180,7 @@ impl Payments<'_> {
         if paid.minor != topup.amount || paid.currency.code() != topup.currency {
             tracing::warn!(topup = %topup.id, paid = %paid, expected = topup.amount, "paid amount differs from the top-up");
             tenant
-                .set_topup_status(&topup.id, "amount_mismatch", payment_id)
+                .set_topup_status(topup.id, "amount_mismatch", payment_id)
                 .await?;
             return Ok(CreditResult::AmountMismatch);
         }
@@ -193,7 +192,8 @@ impl Payments<'_> {
             .ledger_account(kind::PAYMENT_CLEARING, &topup.provider, currency.code())
             .await?;
         let customer = paying_customer(&tenant, topup).await?;
-        let wallet = wallet(&tenant, &customer, currency).await?;
+        let owner = customer.to_string();
+        let wallet = wallet(&tenant, &owner, currency).await?;
         let t = tenant
             .transfer(NewTransfer {
                 idempotency_key: &format!("topup:{}", topup.id),
@@ -208,28 +208,28 @@ impl Payments<'_> {
             return Err(BillingError::corrupt("top-up credit refused"));
         }
         tenant
-            .set_topup_status(&topup.id, "paid", payment_id)
+            .set_topup_status(topup.id, "paid", payment_id)
             .await?;
-        tenant.reset_payment_link_notice(&customer).await?;
-        self.send_receipt(business, &tenant, topup, &customer, currency)
+        tenant.reset_payment_link_notice(&owner).await?;
+        self.send_receipt(business, &tenant, topup, customer, currency)
             .await?;
-        publish_balance(self.store, &tenant, &customer, currency).await;
+        publish_balance(self.store, &tenant, &owner, currency).await;
         Ok(CreditResult::Credited)
     }
 }
 
 /// The customer a paid top-up credits: its own, or (a pay-form top-up) the one its phone
 /// belongs to, registered now that money has arrived.
-async fn paying_customer(tenant: &TenantStore, topup: &TopupRow) -> BillingResult<String> {
-    if let Some(c) = &topup.customer_id {
-        return Ok(c.clone());
+async fn paying_customer(tenant: &TenantStore, topup: &TopupRow) -> BillingResult<CustomerId> {
+    if let Some(c) = topup.customer_id {
+        return Ok(c);
     }
     let phone = topup
         .phone
         .as_deref()
         .ok_or_else(|| BillingError::corrupt("top-up without customer or phone"))?;
     let customer = tenant.customer_by_phone(phone).await?;
-    tenant.set_topup_customer(&topup.id, &customer).await?;
+    tenant.set_topup_customer(topup.id, customer).await?;
     Ok(customer)
 }
 
@@ -239,7 +239,7 @@ impl Payments<'_> {
         business: &Business,
         tenant: &TenantStore,
         topup: &TopupRow,
-        customer: &str,
+        customer: CustomerId,
         currency: Currency,
     ) -> BillingResult<()> {
         let key = format!("receipt:{}", topup.id);
@@ -250,8 +250,9 @@ impl Payments<'_> {
             tracing::info!(topup = %topup.id, "no conversation to send the receipt on");
             return Ok(());
         };
-        let w = wallet(tenant, customer, currency).await?;
-        let lang = customer_language(tenant, business, customer).await;
+        let owner = customer.to_string();
+        let w = wallet(tenant, &owner, currency).await?;
+        let lang = customer_language(tenant, business, &owner).await;
         let text = receipt_text(
             lang,
             Money::new(topup.credit_amount, currency),

@@ -4,7 +4,7 @@
 //! once, whatever the number and order of events: the credit is keyed by the top-up id in
 //! the ledger. Signed events that are not our top-ups are acknowledged and ignored, so the
 //! provider does not retry them for days and finally disable the endpoint.
-use switchboard_domain::{BusinessId, time::now_ms};
+use switchboard_domain::{BusinessId, TopupId, time::now_ms};
 use switchboard_store::{StoreError, TenantStore, billing::topups::TopupRow};
 
 use super::Payments;
@@ -17,7 +17,11 @@ use crate::{
     },
 };
 
+/// The top-up a provider's reference names; `None` for ids that are not ours.
 async fn find_topup(tenant: &TenantStore, id: &str) -> BillingResult<Option<TopupRow>> {
+    let Ok(id) = id.parse::<TopupId>() else {
+        return Ok(None);
+    };
     match tenant.get_topup(id).await {
         Ok(t) => Ok(Some(t)),
         Err(StoreError::NotFound) => Ok(None),
@@ -74,12 +78,16 @@ impl Payments<'_> {
                     .await?;
             }
             CheckoutOutcome::AwaitingPayment { topup_id, .. } => {
-                tenant
-                    .set_topup_status(&topup_id, "awaiting_payment", None)
-                    .await?;
+                if let Ok(id) = topup_id.parse() {
+                    tenant
+                        .set_topup_status(id, "awaiting_payment", None)
+                        .await?;
+                }
             }
             CheckoutOutcome::Failed { topup_id, .. } => {
-                tenant.set_topup_status(&topup_id, "failed", None).await?;
+                if let Ok(id) = topup_id.parse() {
+                    tenant.set_topup_status(id, "failed", None).await?;
+                }
             }
             CheckoutOutcome::Ignored => {}
         }

@@ -57,9 +57,9 @@ pub struct CallEvent {
 /// A call as the API shows it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CallView {
-    pub id: String,
-    pub customer_id: String,
-    pub operator_id: String,
+    pub id: CallId,
+    pub customer_id: CustomerId,
+    pub operator_id: OperatorId,
     /// `authorized`, `answered`, `settled`, `unpaid` or `expired`.
     pub status: String,
     /// Longest the call may last (the `<Dial timeLimit>`).

@@ -70,7 +70,7 @@ pub async fn create(
     tenant
         .audit(
             "operator.create",
-            Some(op.id.clone()),
+            Some(op.id.to_string()),
             serde_json::json!({"rate_per_minute": op.rate_per_minute}),
         )
         .await?;
@@ -109,7 +109,7 @@ pub async fn update(
     tenant
         .audit(
             "operator.update",
-            Some(op.id.clone()),
+            Some(op.id.to_string()),
             serde_json::json!({"rate_per_minute": op.rate_per_minute, "active": op.active}),
         )
         .await?;

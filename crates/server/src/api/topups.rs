@@ -158,8 +158,9 @@ pub async fn pay_submit(
     state.limits.webhook(&format!("pay:{id}"))?;
     state.limits.pay_from_ip(&id.to_string(), ip)?;
     let business = paying_business(&state.store, id).await?;
-    let form: PayForm = serde_urlencoded::from_bytes(&body)
-        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidForm, format!("form not understood: {e}")))?;
+    let form: PayForm = serde_urlencoded::from_bytes(&body).map_err(|e| {
+        ApiError::bad_request(ErrorCode::InvalidForm, format!("form not understood: {e}"))
+    })?;
     let phone = parse_phone(form.phone.trim())?;
     let amount: i64 = form
         .amount

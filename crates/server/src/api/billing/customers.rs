@@ -20,7 +20,7 @@ use crate::{
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CustomerBilling {
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub balances: Vec<BalanceView>,
     pub free_minute_packages: Vec<PackageView>,
     /// Free seconds usable now by a call (to `operator_id` when given).

@@ -21,7 +21,9 @@ impl From<BillingError> for ApiError {
             BillingError::OperatorUnavailable => {
                 ApiError::Unprocessable(ErrorCode::OperatorUnavailable, msg)
             }
-            BillingError::InvalidAmount(_) => ApiError::Unprocessable(ErrorCode::InvalidAmount, msg),
+            BillingError::InvalidAmount(_) => {
+                ApiError::Unprocessable(ErrorCode::InvalidAmount, msg)
+            }
             BillingError::ProviderMissing(_) => {
                 ApiError::Unprocessable(ErrorCode::PaymentProviderMissing, msg)
             }

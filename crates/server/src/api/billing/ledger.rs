@@ -83,11 +83,11 @@ pub async fn operator_ledger(
     let op = operators::get(&tenant.store, id).await?;
     // Operators see their own earnings; money roles see everyone's.
     let own = matches!(&tenant.principal, Principal::User { user, .. }
-        if op.user_id.as_deref() == Some(user.id.to_string().as_str()));
+        if op.user_id == Some(user.id));
     if !own {
         tenant.require_role(&[Role::Owner, Role::Admin, Role::Finance])?;
     }
-    let page = statements::operator_ledger(&tenant.store, &op.id, q.page()).await?;
+    let page = statements::operator_ledger(&tenant.store, op.id, q.page()).await?;
     Ok(AppJson(page.into()))
 }
 

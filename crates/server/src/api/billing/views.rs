@@ -2,7 +2,9 @@
 //! column in the store never shows up in an answer unasked. Times are RFC 3339 (UTC).
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use switchboard_domain::{Currency, Money, time::to_datetime};
+use switchboard_domain::{
+    Currency, CustomerId, Money, OperatorId, TopupId, UserId, time::to_datetime,
+};
 use switchboard_store::{
     billing::{
         history::{LedgerEntry, ReportRow},
@@ -51,9 +53,9 @@ impl From<&Account> for BalanceView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PackageView {
     pub id: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     /// Only calls to this operator may use it; `null` for any operator.
-    pub operator_id: Option<String>,
+    pub operator_id: Option<OperatorId>,
     pub seconds_granted: i64,
     pub seconds_remaining: i64,
     /// Held by calls in progress.
@@ -67,8 +69,8 @@ impl From<&PackageRow> for PackageView {
     fn from(p: &PackageRow) -> Self {
         PackageView {
             id: p.id.clone(),
-            customer_id: p.customer_id.clone(),
-            operator_id: p.operator_id.clone(),
+            customer_id: p.customer_id,
+            operator_id: p.operator_id,
             seconds_granted: p.seconds_granted,
             seconds_remaining: p.seconds_remaining,
             seconds_reserved: p.seconds_reserved,
@@ -112,9 +114,9 @@ impl From<&LedgerEntry> for LedgerEntryView {
 /// A top-up: one payment a customer makes through a provider.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TopupView {
-    pub id: String,
+    pub id: TopupId,
     /// `null` until paid for a top-up started on the public pay form (by phone only).
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
     pub phone: Option<String>,
     /// `stripe` or `square`.
     pub provider: String,
@@ -140,8 +142,8 @@ pub struct TopupView {
 impl From<&TopupRow> for TopupView {
     fn from(t: &TopupRow) -> Self {
         TopupView {
-            id: t.id.clone(),
-            customer_id: t.customer_id.clone(),
+            id: t.id,
+            customer_id: t.customer_id,
             phone: t.phone.clone(),
             provider: t.provider.clone(),
             amount: t.amount,
@@ -162,10 +164,10 @@ impl From<&TopupRow> for TopupView {
 /// An operator of a paid line.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OperatorView {
-    pub id: String,
+    pub id: OperatorId,
     pub name: String,
     /// The staff user who works as this operator, if any.
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub phone: Option<String>,
     /// Minor units per minute; `null` uses the business tariff's rate.
     pub rate_per_minute: Option<i64>,
@@ -177,9 +179,9 @@ pub struct OperatorView {
 impl From<&Operator> for OperatorView {
     fn from(o: &Operator) -> Self {
         OperatorView {
-            id: o.id.clone(),
+            id: o.id,
             name: o.name.clone(),
-            user_id: o.user_id.clone(),
+            user_id: o.user_id,
             phone: o.phone.clone(),
             rate_per_minute: o.rate_per_minute,
             active: o.active,
