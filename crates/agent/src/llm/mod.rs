@@ -14,7 +14,7 @@ mod tests;
 pub use client::LlmClient;
 pub use model::ChatModel;
 pub use retry::RetryPolicy;
-pub use sse::{SseParser, StreamAccumulator};
+pub use sse::{StreamAccumulator, data_events};
 pub use types::{
     ChatMessage, ChatRequest, ChatResponse, StreamDelta, ToolCall, ToolChoice, ToolSpec, Usage,
 };
