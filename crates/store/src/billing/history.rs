@@ -3,7 +3,7 @@
 //! sweeper that expires calls and holds whose end never arrived.
 use serde::Serialize;
 
-use switchboard_domain::{BusinessId, CallId};
+use switchboard_domain::{BusinessId, CallId, TransferId};
 
 use crate::{Store, StoreResult, TenantStore, ledger::kind, on_db};
 
@@ -11,7 +11,7 @@ use crate::{Store, StoreResult, TenantStore, ledger::kind, on_db};
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LedgerEntry {
     pub posting_id: String,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     /// What moved the money: `topup`, `ai_reply`, `text`, `call`, `manual_credit`, ...
     pub kind: String,
     /// Signed minor units: positive credits this account, negative debits it.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use switchboard_domain::{
-    Currency, CustomerId, Money, OperatorId, TopupId, UserId, time::to_datetime,
+    Currency, CustomerId, Money, OperatorId, TopupId, TransferId, UserId, time::to_datetime,
 };
 use switchboard_store::{
     billing::{
@@ -85,7 +85,7 @@ impl From<&PackageRow> for PackageView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LedgerEntryView {
     pub posting_id: String,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     /// What moved the money: `topup`, `ai_reply`, `text`, `call`, `manual_credit`, ...
     pub kind: String,
     /// Signed minor units: positive credits this account, negative debits it.
@@ -100,7 +100,7 @@ impl From<&LedgerEntry> for LedgerEntryView {
     fn from(e: &LedgerEntry) -> Self {
         LedgerEntryView {
             posting_id: e.posting_id.clone(),
-            transfer_id: e.transfer_id.clone(),
+            transfer_id: e.transfer_id,
             kind: e.kind.clone(),
             amount: e.amount,
             currency: e.currency.clone(),
