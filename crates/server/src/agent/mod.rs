@@ -20,7 +20,7 @@ use switchboard_agent::{
     prompt::{Author, HistoryTurn, PromptInput, build_messages, system_prompt},
     rules::{self, PendingAction, Question, RuleState, Stage},
 };
-use switchboard_crm::{BuiltinCalendar, CrmAdapter};
+use switchboard_crm::CrmAdapter;
 use switchboard_domain::{
     ConversationId, CustomerId, Language, MessageId, message::OutboundContent, time::now_ms,
 };
@@ -45,14 +45,11 @@ const MAX_MERGE_MS: i64 = 20_000;
 
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
 pub fn crm_for(store: &Store, business: &Business) -> Arc<dyn CrmAdapter> {
-    Arc::new(
-        BuiltinCalendar::new(store.tenant(business.id), business_tz(business))
-            .with_grid(business.slot_step_min),
-    )
+    switchboard_crm::adapter_for(store, business)
 }
 
 pub fn business_tz(business: &Business) -> Tz {
-    business.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    switchboard_crm::business_tz(business)
 }
 
 struct Turn<'a> {
@@ -337,7 +334,7 @@ impl Turn<'_> {
         &self,
         customer: CustomerId,
         tools: &ConversationTools,
-        staff: &[switchboard_store::calendar::Staff],
+        staff: &[switchboard_crm::Staff],
     ) -> Result<BusinessContext, JobError> {
         let services = self
             .tenant

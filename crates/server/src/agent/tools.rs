@@ -42,7 +42,7 @@ fn tool_error(e: CrmError) -> ToolError {
             ToolError::SlotTaken
         }
         CrmError::Invalid(why) => ToolError::NotAllowed(why),
-        CrmError::Backend(why) => ToolError::Backend(why),
+        CrmError::Backend(why) | CrmError::Conflict(why) => ToolError::Backend(why),
     }
 }
 
@@ -188,8 +188,8 @@ impl ConversationTools {
                 service_id: service,
                 staff_id: staff,
                 start,
-                source: "agent".into(),
-                channel_id: Some(self.channel_id.clone()),
+                source: switchboard_crm::AppointmentSource::Agent,
+                channel_id: self.channel_id.parse().ok(),
                 conversation_id: Some(self.conversation),
                 notes: notes.to_string(),
                 hold_id: None,

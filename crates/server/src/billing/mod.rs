@@ -23,7 +23,7 @@ pub mod tariff;
 pub use tariff::{BillingTariff, PaymentProvider, WalletUnit};
 
 /// The feature flag that switches billing on for a business.
-pub const FEATURE: &str = "billing";
+pub const FEATURE: switchboard_domain::Feature = switchboard_domain::Feature::Billing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
