@@ -103,7 +103,7 @@ fn detectors_catch_what_they_are_for() {
     assert!(!string_id_field("    pub idempotency_key: String,"));
     assert!(to_string_id_bind("            .bind(id.to_string())"));
     assert!(to_string_id_bind(
-        "            .bind(own.hold.map(|h| h.to_string()))"
+        "            .bind(own.hold_id.map(|h| h.to_string()))"
     ));
     assert!(!to_string_id_bind("            .bind(id)"));
     assert_eq!(
