@@ -11,7 +11,7 @@ use switchboard_domain::{
 
 use crate::{
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -47,7 +47,7 @@ pub async fn list_appointments(
         .transpose()
         .map_err(|_| {
             ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "status is booked, cancelled, completed or no_show",
             )
         })?;

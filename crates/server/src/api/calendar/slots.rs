@@ -12,7 +12,7 @@ use switchboard_domain::{
 
 use crate::{
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -55,12 +55,12 @@ fn parse_bound(text: &str, tz: chrono_tz::Tz, end: bool) -> ApiResult<DateTime<U
     }
     let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("`{text}` is neither an RFC 3339 time nor a YYYY-MM-DD date"),
         )
     })?;
     let (start, stop) = local_day_bounds(tz, day)
-        .ok_or_else(|| ApiError::bad_request("invalid_query", "date out of range"))?;
+        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidQuery, "date out of range"))?;
     Ok(if end { stop } else { start })
 }
 
@@ -81,7 +81,7 @@ pub async fn slots(
     };
     if !calendar::plausible(from) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "`from` is outside the calendar",
         ));
     }
@@ -91,13 +91,13 @@ pub async fn slots(
     };
     if to <= from {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "`to` must be after `from`",
         ));
     }
     if to - from > Duration::days(62) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "search at most 62 days at once",
         ));
     }
