@@ -32,7 +32,7 @@ struct KeyRow {
     business_id: BusinessId,
     name: String,
     prefix: String,
-    role: String,
+    role: Role,
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
@@ -46,7 +46,7 @@ impl TryFrom<KeyRow> for ApiKey {
             business_id: r.business_id,
             name: r.name,
             prefix: r.prefix,
-            role: Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(r.role.clone()))?,
+            role: r.role,
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
@@ -77,7 +77,7 @@ impl TenantStore {
             .bind(name)
             .bind(&prefix)
             .bind(token_digest(&secret))
-            .bind(role.as_str())
+            .bind(role)
             .bind(now_ms())
             .execute(p)
             .await

@@ -21,7 +21,7 @@ pub(crate) struct UserRow {
     business_id: BusinessId,
     email: String,
     name: String,
-    role: String,
+    role: Role,
     active: bool,
     created_at: i64,
     password_hash: String,
@@ -35,8 +35,7 @@ impl UserRow {
                 business_id: self.business_id,
                 email: self.email,
                 name: self.name,
-                role: Role::parse(&self.role)
-                    .ok_or_else(|| StoreError::Corrupt(format!("role {}", self.role)))?,
+                role: self.role,
                 active: self.active,
                 created_at: self.created_at,
             },
@@ -72,7 +71,7 @@ impl TenantStore {
             .bind(normalize_email(email))
             .bind(name)
             .bind(hash)
-            .bind(role.as_str())
+            .bind(role)
             .bind(now_ms())
             .execute(p)
             .await
@@ -121,7 +120,7 @@ impl TenantStore {
              WHERE id = $1 AND business_id = $2")
             .bind(id)
             .bind(self.business_id)
-            .bind(role.unwrap_or(current.role).as_str())
+            .bind(role.unwrap_or(current.role))
             .bind(active.unwrap_or(current.active))
             .bind(hash)
             .execute(p)
