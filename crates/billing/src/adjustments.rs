@@ -124,7 +124,7 @@ pub async fn adjust(
     Ok(Adjusted {
         transfer_id: t.id,
         status: t.status,
-        wallet: tenant.get_account(&wallet.id).await?,
+        wallet: tenant.get_account(wallet.id).await?,
     })
 }
 

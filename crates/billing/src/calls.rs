@@ -223,7 +223,7 @@ async fn settle(
     let packages: Vec<FreePackage> = reserved
         .iter()
         .filter_map(|r| {
-            let row = rows.iter().find(|p| p.id == r.package_id.to_string())?;
+            let row = rows.iter().find(|p| p.id.0 == r.package_id)?;
             let mut p = row.to_rating()?;
             p.seconds_remaining = r.seconds;
             Some(p)

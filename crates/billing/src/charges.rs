@@ -86,7 +86,7 @@ pub async fn gate_ai_reply(
         }
     };
     if posted {
-        let after = tenant.get_account(&wallet.id).await?;
+        let after = tenant.get_account(wallet.id).await?;
         publish_balance(store, &tenant, customer_id, currency).await;
         return Ok(ReplyGate::Charged {
             amount: Money::new(tariff.ai_reply_price, currency),
@@ -125,8 +125,8 @@ pub async fn refund_ai_reply(
     else {
         return Ok(false);
     };
-    let wallet = tenant.get_account(&charge.debit_account).await?;
-    let platform = tenant.get_account(&charge.credit_account).await?;
+    let wallet = tenant.get_account(charge.debit_account).await?;
+    let platform = tenant.get_account(charge.credit_account).await?;
     let refund = tenant
         .transfer(NewTransfer {
             idempotency_key: &format!("ai_reply_refund:{trigger_message_id}"),

@@ -90,9 +90,9 @@ async fn page(
     q: PageQuery<'_>,
 ) -> BillingResult<LedgerPage> {
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let entries = tenant.account_entries(&account.id, q.cursor, limit).await?;
+    let entries = tenant.account_entries(account.id, q.cursor, limit).await?;
     let next_cursor = if entries.len() as i64 >= limit {
-        entries.last().map(|e| e.posting_id.clone())
+        entries.last().map(|e| e.posting_id.to_string())
     } else {
         None
     };

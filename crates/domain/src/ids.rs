@@ -88,4 +88,7 @@ id_type!(
     TopupId,
     TimeOffId,
     AuditId,
+    PostingId,
+    PackageId,
+    TurnId,
 );

@@ -3,7 +3,7 @@
 //! effects (reply in the outbox, state, records, processed marks) commit in one transaction.
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{
-    ConversationId, CustomerId, MessageId, message::Identity, message::OutboundContent,
+    ConversationId, CustomerId, MessageId, TurnId, message::Identity, message::OutboundContent,
     time::now_ms,
 };
 
@@ -31,10 +31,10 @@ pub struct ToolCallRecord {
 /// One agent turn: which engine answered, what it cost in tokens, and what it did.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TurnRecord {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: TurnId,
+    pub conversation_id: ConversationId,
     /// The newest customer message the turn answered.
-    pub message_id: String,
+    pub message_id: MessageId,
     /// `rules`, `llm` or `rules_fallback` (the model failed and the rule agent answered).
     pub engine: String,
     pub model: Option<String>,
@@ -53,9 +53,9 @@ pub struct TurnRecord {
 
 #[derive(sqlx::FromRow)]
 struct TurnDb {
-    id: String,
-    conversation_id: String,
-    message_id: String,
+    id: TurnId,
+    conversation_id: ConversationId,
+    message_id: MessageId,
     engine: String,
     model: Option<String>,
     prompt_tokens: i64,
@@ -132,7 +132,7 @@ impl TenantStore {
     pub async fn conversation_state(&self, id: ConversationId) -> StoreResult<serde_json::Value> {
         let state: String = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT state FROM conversations WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
+            .bind(id)
             .bind(self.business_id)
             .fetch_one(p)
             .await)?;
@@ -148,7 +148,7 @@ impl TenantStore {
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.business_id)
-            .bind(id.to_string())
+            .bind(id)
             .fetch_all(p)
             .await)?,
         )
@@ -165,7 +165,7 @@ impl TenantStore {
         );
         let mut rows: Vec<MessageRow> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.business_id)
-            .bind(id.to_string())
+            .bind(id)
             .bind(limit)
             .fetch_all(p)
             .await)?;
@@ -223,7 +223,7 @@ impl TenantStore {
         for id in t.answered {
             on_tx!(&mut tx, c => sqlx::query(
                 "UPDATE messages SET processed_at = COALESCE(processed_at, $3) WHERE id = $1 AND business_id = $2")
-                .bind(id.to_string())
+                .bind(id)
                 .bind(self.business_id)
                 .bind(now)
                 .execute(&mut *c)
@@ -263,7 +263,7 @@ impl TenantStore {
             .bind(conversation)
             .fetch_all(p)
             .await)?;
-        let calls: Vec<(String, String, String, String, String, i64)> = on_db!(&self.store.db, r, p => sqlx::query_as(
+        let calls: Vec<(TurnId, String, String, String, String, i64)> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT turn_id, name, arguments, result, outcome, created_at FROM agent_tool_calls \
              WHERE business_id = $1 AND conversation_id = $2 ORDER BY turn_id, seq")
             .bind(self.business_id)
@@ -338,7 +338,7 @@ impl TenantStore {
     pub async fn customer_profile(&self, id: CustomerId) -> StoreResult<(String, Option<String>)> {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT name, language FROM customers WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
+            .bind(id)
             .bind(self.business_id)
             .fetch_one(p)
             .await)?)

@@ -2,7 +2,7 @@
 //! settle (charge what was used and free the rest), release, or let the sweeper expire holds
 //! whose end never arrived. Reserving is the same conditional update as a debit, on `held`.
 use serde::Serialize;
-use switchboard_domain::time::now_ms;
+use switchboard_domain::{AccountId, HoldId, TransferId, time::now_ms};
 
 use crate::{
     StoreError, StoreResult, TenantStore,
@@ -12,8 +12,8 @@ use crate::{
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Hold {
-    pub id: String,
-    pub account_id: String,
+    pub id: HoldId,
+    pub account_id: AccountId,
     pub idempotency_key: String,
     /// Minor units currently reserved.
     pub amount: i64,
@@ -34,19 +34,19 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(key)
             .fetch_optional(p)
             .await)?,
         )
     }
 
-    pub async fn get_hold(&self, id: &str) -> StoreResult<Hold> {
+    pub async fn get_hold(&self, id: HoldId) -> StoreResult<Hold> {
         let sql =
             format!("SELECT {HOLD_COLUMNS} FROM ledger_holds WHERE business_id = $1 AND id = $2");
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(id)
             .fetch_one(p)
             .await)?,
@@ -68,13 +68,13 @@ impl TenantStore {
         if let Some(h) = self.hold_by_key(key).await? {
             return Ok(Some(h));
         }
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = HoldId::new();
         let mut tx = self.store.begin().await?;
         let n = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE ledger_accounts SET held = held + $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
-            .bind(&account.id)
+            .bind(account.id)
             .bind(amount)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
@@ -83,9 +83,9 @@ impl TenantStore {
         }
         on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO ledger_holds (id, business_id, account_id, idempotency_key, amount, status, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)")
-            .bind(&id)
-            .bind(self.business_id.to_string())
-            .bind(&account.id)
+            .bind(id)
+            .bind(self.business_id)
+            .bind(account.id)
             .bind(key)
             .bind(amount)
             .bind(expires_at)
@@ -94,7 +94,7 @@ impl TenantStore {
             .await
             .map(|r| r.rows_affected()))?;
         tx.commit().await?;
-        self.get_hold(&id).await.map(Some)
+        self.get_hold(id).await.map(Some)
     }
 
     /// Adds `more` to an open hold and pushes its expiry. False when the balance does not
@@ -103,8 +103,8 @@ impl TenantStore {
         let mut tx = self.store.begin().await?;
         let n = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE ledger_holds SET amount = amount + $3, expires_at = $4 WHERE id = $1 AND business_id = $2 AND status = 'open'")
-            .bind(&hold.id)
-            .bind(self.business_id.to_string())
+            .bind(hold.id)
+            .bind(self.business_id)
             .bind(more.max(0))
             .bind(expires_at)
             .execute(&mut *c)
@@ -115,7 +115,7 @@ impl TenantStore {
         }
         let n = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE ledger_accounts SET held = held + $2 WHERE id = $1 AND (allow_negative OR balance - held >= $2)")
-            .bind(&hold.account_id)
+            .bind(hold.account_id)
             .bind(more.max(0))
             .execute(&mut *c)
             .await
@@ -128,12 +128,12 @@ impl TenantStore {
     }
 
     /// Closes an open hold as `status`, freeing its reservation. False if it was not open.
-    async fn close_hold(&self, hold_id: &str, status: &str) -> StoreResult<Option<Hold>> {
+    async fn close_hold(&self, hold_id: HoldId, status: &str) -> StoreResult<Option<Hold>> {
         let mut tx = self.store.begin().await?;
-        let held: Option<(String, i64)> = on_tx!(&mut tx, c => sqlx::query_as(
+        let held: Option<(AccountId, i64)> = on_tx!(&mut tx, c => sqlx::query_as(
             "UPDATE ledger_holds SET status = $3, closed_at = $4 WHERE id = $1 AND business_id = $2 AND status = 'open' RETURNING account_id, amount")
             .bind(hold_id)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(status)
             .bind(now_ms())
             .fetch_optional(&mut *c)
@@ -142,7 +142,7 @@ impl TenantStore {
             return Ok(None);
         };
         on_tx!(&mut tx, c => sqlx::query("UPDATE ledger_accounts SET held = held - $2 WHERE id = $1")
-            .bind(&account)
+            .bind(account)
             .bind(amount)
             .execute(&mut *c)
             .await
@@ -152,7 +152,7 @@ impl TenantStore {
     }
 
     pub async fn release_hold(&self, hold: &Hold) -> StoreResult<bool> {
-        Ok(self.close_hold(&hold.id, "released").await?.is_some())
+        Ok(self.close_hold(hold.id, "released").await?.is_some())
     }
 
     /// Settles a hold in one transaction: closes it, frees its reservation and charges
@@ -169,13 +169,13 @@ impl TenantStore {
         if let Some(first) = self.transfer_by_key(key).await? {
             return Ok(Some(first));
         }
-        let debit = self.get_account(&hold.account_id).await?;
+        let debit = self.get_account(hold.account_id).await?;
         let now = now_ms();
         let mut tx = self.store.begin().await?;
         let held: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
             "UPDATE ledger_holds SET status = 'settled', closed_at = $3 WHERE id = $1 AND business_id = $2 AND status = 'open' RETURNING amount")
-            .bind(&hold.id)
-            .bind(self.business_id.to_string())
+            .bind(hold.id)
+            .bind(self.business_id)
             .bind(now)
             .fetch_optional(&mut *c)
             .await)?;
@@ -184,7 +184,7 @@ impl TenantStore {
         };
         let charge = amount.clamp(0, held);
         on_tx!(&mut tx, c => sqlx::query("UPDATE ledger_accounts SET held = held - $2, balance = balance - $3 WHERE id = $1")
-            .bind(&debit.id)
+            .bind(debit.id)
             .bind(held)
             .bind(charge)
             .execute(&mut *c)
@@ -201,7 +201,7 @@ impl TenantStore {
             };
             self.record_transfer_tx(
                 &mut tx,
-                &uuid::Uuid::now_v7().to_string(),
+                TransferId::new(),
                 &t,
                 "posted",
                 now,
@@ -214,15 +214,15 @@ impl TenantStore {
 
     /// Expires open holds whose end never arrived; returns how many. Run by a periodic job.
     pub async fn expire_holds(&self, now: i64) -> StoreResult<usize> {
-        let ids: Vec<String> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
+        let ids: Vec<HoldId> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT id FROM ledger_holds WHERE business_id = $1 AND status = 'open' AND expires_at <= $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(now)
             .fetch_all(p)
             .await)?;
         let mut n = 0;
         for id in ids {
-            if self.close_hold(&id, "expired").await?.is_some() {
+            if self.close_hold(id, "expired").await?.is_some() {
                 n += 1;
             }
         }

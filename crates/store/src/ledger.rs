@@ -4,7 +4,7 @@
 //! concurrency. Every transfer carries an idempotency key from the business fact: a retry
 //! returns the first outcome, and a refusal is recorded so it stays refused.
 use serde::Serialize;
-use switchboard_domain::time::now_ms;
+use switchboard_domain::{AccountId, PostingId, TransferId, time::now_ms};
 
 use crate::{StoreError, StoreResult, TenantStore, Tx, on_db, on_tx};
 
@@ -25,9 +25,11 @@ pub mod kind {
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     pub kind: String,
     /// The customer or operator the account belongs to; empty for business-wide accounts.
+    /// Text on purpose: the column holds ids of several kinds (a `CustomerId` for wallets, an
+    /// `OperatorId` for earnings) and `""` for business-wide accounts, so `kind` says which.
     pub owner_id: String,
     pub currency: String,
     /// Minor units.
@@ -46,13 +48,13 @@ pub enum TransferOutcome {
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Transfer {
-    pub id: String,
+    pub id: TransferId,
     pub idempotency_key: String,
     pub kind: String,
     /// `posted` or `refused`.
     pub status: String,
-    pub debit_account: String,
-    pub credit_account: String,
+    pub debit_account: AccountId,
+    pub credit_account: AccountId,
     pub amount: i64,
     pub currency: String,
     pub reason: String,
@@ -108,7 +110,7 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO ledger_accounts (id, business_id, kind, owner_id, currency, allow_negative, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (business_id, kind, owner_id, currency) DO NOTHING")
-            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(AccountId::new())
             .bind(self.business_id)
             .bind(kind)
             .bind(owner)
@@ -121,7 +123,7 @@ impl TenantStore {
         find().await?.ok_or(StoreError::NotFound)
     }
 
-    pub async fn get_account(&self, id: &str) -> StoreResult<Account> {
+    pub async fn get_account(&self, id: AccountId) -> StoreResult<Account> {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = $1 AND business_id = $2"
         );
@@ -184,7 +186,7 @@ impl TenantStore {
         audit: Option<crate::audit::AuditRecord>,
     ) -> StoreResult<Transfer> {
         let now = now_ms();
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = TransferId::new();
         let mut tx = self.store.begin().await?;
         if let Tx::Postgres(c) = &mut tx {
             // Lock both rows in id order, so two transfers between the same accounts in
@@ -192,25 +194,25 @@ impl TenantStore {
             sqlx::query(
                 "SELECT id FROM ledger_accounts WHERE id IN ($1, $2) ORDER BY id FOR UPDATE",
             )
-            .bind(&t.debit.id)
-            .bind(&t.credit.id)
+            .bind(t.debit.id)
+            .bind(t.credit.id)
             .fetch_all(&mut **c)
             .await?;
         }
         let debited = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
-            .bind(&t.debit.id)
+            .bind(t.debit.id)
             .bind(t.amount)
             .bind(self.business_id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
         let status = if debited == 1 { "posted" } else { "refused" };
-        self.record_transfer_tx(&mut tx, &id, t, status, now)
+        self.record_transfer_tx(&mut tx, id, t, status, now)
             .await?;
         if let Some(mut rec) = audit {
             if let Some(details) = rec.details.as_object_mut() {
-                details.insert("transfer_id".into(), id.clone().into());
+                details.insert("transfer_id".into(), id.to_string().into());
                 details.insert("status".into(), status.into());
             }
             self.store.audit_tx(&mut tx, rec).await?;
@@ -227,7 +229,7 @@ impl TenantStore {
     pub(crate) async fn record_transfer_tx(
         &self,
         tx: &mut Tx,
-        id: &str,
+        id: TransferId,
         t: &NewTransfer<'_>,
         status: &str,
         now: i64,
@@ -240,8 +242,8 @@ impl TenantStore {
             .bind(t.idempotency_key)
             .bind(t.kind)
             .bind(status)
-            .bind(&t.debit.id)
-            .bind(&t.credit.id)
+            .bind(t.debit.id)
+            .bind(t.credit.id)
             .bind(t.amount)
             .bind(&t.debit.currency)
             .bind(t.reason)
@@ -253,15 +255,15 @@ impl TenantStore {
             return Ok(());
         }
         on_tx!(tx, c => sqlx::query("UPDATE ledger_accounts SET balance = balance + $2 WHERE id = $1")
-            .bind(&t.credit.id)
+            .bind(t.credit.id)
             .bind(t.amount)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
-        for (account, amount) in [(&t.debit.id, -t.amount), (&t.credit.id, t.amount)] {
+        for (account, amount) in [(t.debit.id, -t.amount), (t.credit.id, t.amount)] {
             on_tx!(tx, c => sqlx::query(
                 "INSERT INTO ledger_postings (id, transfer_id, account_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(PostingId::new())
                 .bind(id)
                 .bind(account)
                 .bind(amount)
@@ -304,7 +306,7 @@ impl TenantStore {
             let mut tx = self.store.begin().await?;
             let debited = on_tx!(&mut tx, c => sqlx::query(
                 "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
-                .bind(&debit.id)
+                .bind(debit.id)
                 .bind(total)
                 .bind(self.business_id)
                 .execute(&mut *c)
@@ -327,7 +329,7 @@ impl TenantStore {
                 };
                 self.record_transfer_tx(
                     &mut tx,
-                    &uuid::Uuid::now_v7().to_string(),
+                    TransferId::new(),
                     &t,
                     status,
                     now,

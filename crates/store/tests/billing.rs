@@ -61,7 +61,7 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
         .await
         .unwrap();
     let reserve = [PackageSeconds {
-        package_id: pkg.id.parse().unwrap(),
+        package_id: pkg.id.0,
         seconds: 600,
     }];
     let now = now_ms();
@@ -98,7 +98,7 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
         second,
         Err(switchboard_store::StoreError::Conflict(_))
     ));
-    let w = t.get_account(&wallet.id).await.unwrap();
+    let w = t.get_account(wallet.id).await.unwrap();
     assert_eq!((w.balance, w.held), (1000, 700));
     // A stray hold of its own, expiring too.
     t.reserve("stray", &wallet, 100, now + 1_000)
@@ -109,7 +109,7 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
     assert_eq!(s.sweep_billing(now).await.unwrap().calls, 0, "not yet due");
     let swept = s.sweep_billing(now + 2_000).await.unwrap();
     assert_eq!((swept.calls, swept.holds), (1, 1));
-    let w = t.get_account(&wallet.id).await.unwrap();
+    let w = t.get_account(wallet.id).await.unwrap();
     assert_eq!(
         (w.balance, w.held),
         (1000, 0),
@@ -159,8 +159,8 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
         .await
         .unwrap();
     assert_eq!(o, TransferOutcome::Refused);
-    assert_eq!(t.get_account(&wallet.id).await.unwrap().balance, 950);
-    assert_eq!(t.get_account(&opa.id).await.unwrap().balance, 40);
+    assert_eq!(t.get_account(wallet.id).await.unwrap().balance, 950);
+    assert_eq!(t.get_account(opa.id).await.unwrap().balance, 40);
     assert_eq!(t.ledger_postings_sum().await.unwrap(), 0);
 
     // The payment-link cooldown: one claim per window.

@@ -225,8 +225,8 @@ async fn a_thousand_concurrent_charges_against_500_never_overdraw() {
         }
     }
     assert_eq!(posted, 500);
-    assert_eq!(t.get_account(&wallet.id).await.unwrap().balance, 0);
-    assert_eq!(t.get_account(&revenue.id).await.unwrap().balance, 500);
+    assert_eq!(t.get_account(wallet.id).await.unwrap().balance, 0);
+    assert_eq!(t.get_account(revenue.id).await.unwrap().balance, 500);
     assert_eq!(t.ledger_postings_sum().await.unwrap(), 0);
 
     // A refused charge stays refused after money arrives; a new fact is charged.
@@ -262,7 +262,7 @@ async fn a_thousand_concurrent_charges_against_500_never_overdraw() {
         refused_seen, 500,
         "retries return the first outcome, refusals included"
     );
-    assert_eq!(t.get_account(&wallet.id).await.unwrap().balance, 10);
+    assert_eq!(t.get_account(wallet.id).await.unwrap().balance, 10);
 }
 
 #[tokio::test]
@@ -315,7 +315,7 @@ async fn holds_reserve_settle_release_and_expire() {
         hold.id,
         "idempotent"
     );
-    assert_eq!(t.get_account(&wallet.id).await.unwrap().held, 300);
+    assert_eq!(t.get_account(wallet.id).await.unwrap().held, 300);
     // Held money cannot be spent elsewhere.
     let spend = |key: &'static str, amount| {
         let (t, wallet, earnings) = (t.clone(), wallet.clone(), earnings.clone());
@@ -352,9 +352,9 @@ async fn holds_reserve_settle_release_and_expire() {
         .unwrap()
         .unwrap();
     assert_eq!(again.id, settled.id);
-    let w = t.get_account(&wallet.id).await.unwrap();
+    let w = t.get_account(wallet.id).await.unwrap();
     assert_eq!((w.balance, w.held), (50, 0));
-    assert_eq!(t.get_account(&earnings.id).await.unwrap().balance, 450);
+    assert_eq!(t.get_account(earnings.id).await.unwrap().balance, 450);
 
     let h2 = t
         .reserve("call:2", &wallet, 50, far)
@@ -379,8 +379,8 @@ async fn holds_reserve_settle_release_and_expire() {
             .unwrap(),
         1
     );
-    assert_eq!(t.get_hold(&h3.id).await.unwrap().status, "expired");
-    let w = t.get_account(&wallet.id).await.unwrap();
+    assert_eq!(t.get_hold(h3.id).await.unwrap().status, "expired");
+    let w = t.get_account(wallet.id).await.unwrap();
     assert_eq!((w.balance, w.held), (50, 0));
     assert_eq!(t.ledger_postings_sum().await.unwrap(), 0);
 }

@@ -274,7 +274,7 @@ impl TenantStore {
                     };
                     self.record_transfer_tx(
                         &mut tx,
-                        &uuid::Uuid::now_v7().to_string(),
+                        switchboard_domain::TransferId::new(),
                         &t,
                         transfer_status,
                         now,

@@ -3,14 +3,14 @@
 //! sweeper that expires calls and holds whose end never arrived.
 use serde::Serialize;
 
-use switchboard_domain::{BusinessId, CallId, TransferId};
+use switchboard_domain::{AccountId, BusinessId, CallId, PostingId, TransferId};
 
 use crate::{Store, StoreResult, TenantStore, ledger::kind, on_db};
 
 /// One line of an account's history.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LedgerEntry {
-    pub posting_id: String,
+    pub posting_id: PostingId,
     pub transfer_id: TransferId,
     /// What moved the money: `topup`, `ai_reply`, `text`, `call`, `manual_credit`, ...
     pub kind: String,
@@ -38,7 +38,7 @@ impl TenantStore {
     /// previous page.
     pub async fn account_entries(
         &self,
-        account_id: &str,
+        account_id: AccountId,
         before: Option<&str>,
         limit: i64,
     ) -> StoreResult<Vec<LedgerEntry>> {

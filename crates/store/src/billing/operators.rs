@@ -2,7 +2,9 @@
 //! to customers. Package seconds a running call may use are *reserved* when the call is
 //! authorized, so two calls cannot both spend the same free minutes.
 use serde::{Deserialize, Serialize};
-use switchboard_domain::{CustomerId, OperatorId, UserId, rating::FreePackage, time::now_ms};
+use switchboard_domain::{
+    CustomerId, OperatorId, PackageId, UserId, rating::FreePackage, time::now_ms,
+};
 
 use crate::{StoreError, StoreResult, TenantStore, Tx, on_db, on_tx};
 
@@ -31,8 +33,7 @@ pub struct OperatorFields {
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PackageRow {
-    /// A package's own id (UUID text; packages have no id newtype).
-    pub id: String,
+    pub id: PackageId,
     pub customer_id: CustomerId,
     /// Only calls to this operator may use it; `None` for any operator.
     pub operator_id: Option<OperatorId>,
@@ -49,7 +50,7 @@ impl PackageRow {
     /// The package as rating sees it: only the seconds not reserved by other calls.
     pub fn to_rating(&self) -> Option<FreePackage> {
         Some(FreePackage {
-            id: self.id.parse().ok()?,
+            id: self.id.0,
             seconds_remaining: u32::try_from(
                 (self.seconds_remaining - self.seconds_reserved).max(0),
             )
@@ -150,11 +151,11 @@ impl TenantStore {
         expires_at: i64,
         reason: &str,
     ) -> StoreResult<PackageRow> {
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = PackageId::new();
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO free_minute_packages (id, business_id, customer_id, operator_id, seconds_granted, seconds_remaining, seconds_reserved, granted_at, expires_at, reason) \
              VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8)")
-            .bind(&id)
+            .bind(id)
             .bind(self.business_id)
             .bind(customer_id)
             .bind(operator_id)
@@ -168,7 +169,7 @@ impl TenantStore {
         let sql = format!("SELECT {PACKAGE_COLUMNS} FROM free_minute_packages WHERE id = $1");
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(&id)
+                .bind(id)
                 .fetch_one(p)
                 .await)?,
         )
@@ -199,7 +200,7 @@ impl TenantStore {
             let n = on_tx!(tx, c => sqlx::query(
                 "UPDATE free_minute_packages SET seconds_reserved = seconds_reserved + $3 WHERE business_id = $1 AND id = $2 AND seconds_remaining - seconds_reserved >= $3")
                 .bind(self.business_id)
-                .bind(u.package_id.to_string())
+                .bind(PackageId(u.package_id))
                 .bind(i64::from(u.seconds))
                 .execute(&mut *c)
                 .await
@@ -231,7 +232,7 @@ impl TenantStore {
             on_tx!(tx, c => sqlx::query(
                 "UPDATE free_minute_packages SET seconds_reserved = seconds_reserved - $3, seconds_remaining = seconds_remaining - $4 WHERE business_id = $1 AND id = $2")
                 .bind(self.business_id)
-                .bind(r.package_id.to_string())
+                .bind(PackageId(r.package_id))
                 .bind(i64::from(r.seconds))
                 .bind(spent)
                 .execute(&mut *c)

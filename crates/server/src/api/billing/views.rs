@@ -68,7 +68,7 @@ pub struct PackageView {
 impl From<&PackageRow> for PackageView {
     fn from(p: &PackageRow) -> Self {
         PackageView {
-            id: p.id.clone(),
+            id: p.id.to_string(),
             customer_id: p.customer_id,
             operator_id: p.operator_id,
             seconds_granted: p.seconds_granted,
@@ -99,7 +99,7 @@ pub struct LedgerEntryView {
 impl From<&LedgerEntry> for LedgerEntryView {
     fn from(e: &LedgerEntry) -> Self {
         LedgerEntryView {
-            posting_id: e.posting_id.clone(),
+            posting_id: e.posting_id.to_string(),
             transfer_id: e.transfer_id,
             kind: e.kind.clone(),
             amount: e.amount,
