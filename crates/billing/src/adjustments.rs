@@ -38,7 +38,7 @@ pub struct Adjustment<'a> {
 /// The transfer an adjustment made and the wallet after it.
 #[derive(Clone, Debug)]
 pub struct Adjusted {
-    pub transfer_id: String,
+    pub transfer_id: switchboard_domain::TransferId,
     /// `posted` (a refused debit is an error).
     pub status: String,
     pub wallet: Account,

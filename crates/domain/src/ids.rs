@@ -91,4 +91,5 @@ id_type!(
     PostingId,
     PackageId,
     TurnId,
+    ToolCallId,
 );

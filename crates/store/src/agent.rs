@@ -206,7 +206,7 @@ impl TenantStore {
             on_tx!(&mut tx, c => sqlx::query(
                 "INSERT INTO agent_tool_calls (id, turn_id, business_id, conversation_id, seq, name, arguments, result, outcome, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(switchboard_domain::ToolCallId::new())
                 .bind(&t.turn.id)
                 .bind(self.business_id)
                 .bind(&t.conversation.id)

@@ -199,14 +199,8 @@ impl TenantStore {
                 amount: charge,
                 reason: "settlement",
             };
-            self.record_transfer_tx(
-                &mut tx,
-                TransferId::new(),
-                &t,
-                "posted",
-                now,
-            )
-            .await?;
+            self.record_transfer_tx(&mut tx, TransferId::new(), &t, "posted", now)
+                .await?;
         }
         tx.commit().await?;
         self.transfer_by_key(key).await

@@ -208,8 +208,7 @@ impl TenantStore {
             .await
             .map(|r| r.rows_affected()))?;
         let status = if debited == 1 { "posted" } else { "refused" };
-        self.record_transfer_tx(&mut tx, id, t, status, now)
-            .await?;
+        self.record_transfer_tx(&mut tx, id, t, status, now).await?;
         if let Some(mut rec) = audit {
             if let Some(details) = rec.details.as_object_mut() {
                 details.insert("transfer_id".into(), id.to_string().into());
@@ -327,14 +326,8 @@ impl TenantStore {
                     amount: *amount,
                     reason,
                 };
-                self.record_transfer_tx(
-                    &mut tx,
-                    TransferId::new(),
-                    &t,
-                    status,
-                    now,
-                )
-                .await?;
+                self.record_transfer_tx(&mut tx, TransferId::new(), &t, status, now)
+                    .await?;
             }
             tx.commit().await?;
             Ok::<_, StoreError>(if debited == 1 {

@@ -151,9 +151,10 @@ async fn payment_required(
             answered: &answered,
             state,
             turn: TurnRecord {
-                id: uuid::Uuid::now_v7().to_string(),
-                conversation_id: conv.id.clone(),
-                message_id: newest.id.clone(),
+                id: switchboard_domain::TurnId::new(),
+                // Row ids are UUIDs the store wrote (text until the message rows are typed).
+                conversation_id: conv.id.parse().unwrap_or_default(),
+                message_id: newest.id.parse().unwrap_or_default(),
                 engine: "payment_required".into(),
                 model: None,
                 prompt_tokens: 0,

@@ -109,9 +109,10 @@ impl Turn<'_> {
     /// The turn as stored: who answered, with what, how fast, and every tool call.
     fn record(&self, newest: &MessageRow, outcome: &TurnOutcome, started: Instant) -> TurnRecord {
         TurnRecord {
-            id: uuid::Uuid::now_v7().to_string(),
-            conversation_id: self.conv.id.clone(),
-            message_id: newest.id.clone(),
+            id: switchboard_domain::TurnId::new(),
+            // Row ids are UUIDs the store wrote (text until the message rows are typed).
+            conversation_id: self.conv.id.parse().unwrap_or_default(),
+            message_id: newest.id.parse().unwrap_or_default(),
             engine: outcome.engine.as_str().to_string(),
             model: outcome.model.clone(),
             prompt_tokens: outcome.usage.prompt,

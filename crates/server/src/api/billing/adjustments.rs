@@ -71,7 +71,7 @@ pub async fn adjust(
     Ok((
         StatusCode::CREATED,
         AppJson(AdjustmentResult {
-            transfer_id: done.transfer_id,
+            transfer_id: done.transfer_id.to_string(),
             status: done.status,
             balance: (&done.wallet).into(),
         }),

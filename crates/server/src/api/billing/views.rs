@@ -39,7 +39,7 @@ impl From<&Account> for BalanceView {
             .map(|c| Money::new(a.balance - a.held, c).to_string())
             .unwrap_or_default();
         BalanceView {
-            account_id: a.id.clone(),
+            account_id: a.id.to_string(),
             currency: a.currency.clone(),
             balance: a.balance,
             held: a.held,
