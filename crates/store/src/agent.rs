@@ -182,10 +182,10 @@ impl TenantStore {
         let inserted = on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO agent_turns (id, business_id, conversation_id, message_id, engine, model, prompt_tokens, completion_tokens, total_tokens, llm_calls, error, latency_ms, reply, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (message_id) DO NOTHING")
-            .bind(&t.turn.id)
+            .bind(t.turn.id)
             .bind(self.business_id)
             .bind(&t.conversation.id)
-            .bind(&t.turn.message_id)
+            .bind(t.turn.message_id)
             .bind(&t.turn.engine)
             .bind(&t.turn.model)
             .bind(t.turn.prompt_tokens)
@@ -207,7 +207,7 @@ impl TenantStore {
                 "INSERT INTO agent_tool_calls (id, turn_id, business_id, conversation_id, seq, name, arguments, result, outcome, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .bind(switchboard_domain::ToolCallId::new())
-                .bind(&t.turn.id)
+                .bind(t.turn.id)
                 .bind(self.business_id)
                 .bind(&t.conversation.id)
                 .bind(i64::try_from(seq).unwrap_or(i64::MAX))

@@ -96,7 +96,7 @@ impl TenantStore {
         let hold_id = if n.reserve > 0 {
             let held = on_tx!(&mut tx, c => sqlx::query(
                 "UPDATE ledger_accounts SET held = held + $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
-                .bind(&n.wallet.id)
+                .bind(n.wallet.id)
                 .bind(n.reserve)
                 .bind(self.business_id)
                 .execute(&mut *c)
@@ -110,7 +110,7 @@ impl TenantStore {
                 "INSERT INTO ledger_holds (id, business_id, account_id, idempotency_key, amount, status, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)")
                 .bind(hold_id)
                 .bind(self.business_id)
-                .bind(&n.wallet.id)
+                .bind(n.wallet.id)
                 .bind(format!("call:{id}"))
                 .bind(n.reserve)
                 .bind(n.expires_at)
@@ -205,7 +205,7 @@ impl TenantStore {
             return self.get_call(id).await;
         };
         let reserved: Vec<PackageSeconds> = serde_json::from_str(&reserved)?;
-        let wallet_id = s.wallet.id.clone();
+        let wallet_id = s.wallet.id;
         let held: Option<i64> = match hold_id {
             Some(h) => on_tx!(&mut tx, c => sqlx::query_scalar(
                 "UPDATE ledger_holds SET status = 'settled', closed_at = $3 WHERE id = $1 AND business_id = $2 AND status = 'open' RETURNING amount")
@@ -221,7 +221,7 @@ impl TenantStore {
             let paid = match held {
                 Some(held) if held >= s.total => {
                     on_tx!(&mut tx, c => sqlx::query("UPDATE ledger_accounts SET held = held - $2, balance = balance - $3 WHERE id = $1")
-                        .bind(&wallet_id)
+                        .bind(wallet_id)
                         .bind(held)
                         .bind(s.total)
                         .execute(&mut *c)
@@ -234,7 +234,7 @@ impl TenantStore {
                     // now, all or nothing, never below zero.
                     if let Some(held) = held {
                         on_tx!(&mut tx, c => sqlx::query("UPDATE ledger_accounts SET held = held - $2 WHERE id = $1")
-                            .bind(&wallet_id)
+                            .bind(wallet_id)
                             .bind(held)
                             .execute(&mut *c)
                             .await
@@ -242,7 +242,7 @@ impl TenantStore {
                     }
                     let n = on_tx!(&mut tx, c => sqlx::query(
                         "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND (allow_negative OR balance - held >= $2)")
-                        .bind(&wallet_id)
+                        .bind(wallet_id)
                         .bind(s.total)
                         .execute(&mut *c)
                         .await
@@ -284,7 +284,7 @@ impl TenantStore {
             }
         } else if let Some(held) = held {
             on_tx!(&mut tx, c => sqlx::query("UPDATE ledger_accounts SET held = held - $2 WHERE id = $1")
-                .bind(&wallet_id)
+                .bind(wallet_id)
                 .bind(held)
                 .execute(&mut *c)
                 .await
