@@ -1,5 +1,6 @@
 //! PostgreSQL test databases are dropped when their `TestDb` goes, also when the test panics.
 //! Skipped (with a note) unless `TEST_DATABASE_URL` names a PostgreSQL server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use sqlx::{Connection, PgConnection};
 use switchboard_test_support::db;
 
