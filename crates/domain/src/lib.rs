@@ -9,6 +9,7 @@ pub mod message;
 pub mod money;
 pub mod phone;
 pub mod rating;
+pub mod retry;
 pub mod role;
 pub mod time;
 

@@ -5,7 +5,6 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use futures::FutureExt as _;
-use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -129,18 +128,10 @@ impl WorkerBuilder {
 /// The delay before attempt `attempt + 1`: base·2^(attempt−1), capped, with jitter in
 /// [¾·d, d] so retries of many jobs spread out yet each delay still grows.
 pub fn backoff(attempt: i32, base: Duration, max: Duration) -> Duration {
-    let exp = attempt.clamp(1, 30) as u32 - 1;
-    let d = base
-        .checked_mul(2u32.saturating_pow(exp))
-        .unwrap_or(max)
-        .min(max);
-    let ms = d.as_millis() as u64;
-    let low = ms - ms / 4;
-    Duration::from_millis(if ms == 0 {
-        0
-    } else {
-        rand::thread_rng().gen_range(low..=ms)
-    })
+    let retry = attempt.clamp(1, 30) as u32 - 1;
+    switchboard_domain::retry::Backoff::new(base, max)
+        .with_jitter(0.25)
+        .delay(retry)
 }
 
 impl Worker {

@@ -5,7 +5,7 @@
 use std::{collections::HashMap, time::Duration};
 
 use switchboard_channels::{TelegramClient, telegram};
-use switchboard_domain::message::ChannelKind;
+use switchboard_domain::{message::ChannelKind, retry::Backoff};
 use switchboard_store::messaging::ChannelRow;
 use tokio_util::sync::CancellationToken;
 
@@ -87,6 +87,10 @@ async fn poll_channel(state: AppState, row: ChannelRow, shutdown: CancellationTo
     }
     let mut offset = None;
     let mut failures = 0u32;
+    // 2 s after the first failure, doubling up to a minute; one poller per channel, so no
+    // jitter is needed to spread them.
+    const POLL_BACKOFF: Backoff =
+        Backoff::new(Duration::from_secs(2), Duration::from_secs(64)).with_jitter(0.0);
     loop {
         let round = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -100,7 +104,7 @@ async fn poll_channel(state: AppState, row: ChannelRow, shutdown: CancellationTo
             Err(e) => {
                 failures = failures.saturating_add(1);
                 let _ = state.store.set_channel_error(&row.id, &e.to_string()).await;
-                let wait = Duration::from_secs(2u64.saturating_pow(failures.min(6)));
+                let wait = POLL_BACKOFF.delay(failures - 1);
                 tracing::warn!(channel = %row.id, error = %e, "Telegram polling failed; backing off");
                 tokio::select! {
                     _ = shutdown.cancelled() => return,
