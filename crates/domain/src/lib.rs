@@ -11,6 +11,8 @@ pub mod phone;
 pub mod rating;
 pub mod retry;
 pub mod role;
+#[cfg(feature = "sqlx")]
+mod sqlx_text;
 pub mod time;
 
 pub use ids::*;

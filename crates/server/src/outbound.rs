@@ -6,11 +6,8 @@ use switchboard_channels::netguard::{Blocked, validate_outbound_url};
 
 use crate::{
     app::AppState,
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, ErrorCode},
 };
-
-/// The stable error code of a URL the allow-list refuses.
-pub const BLOCKED_CODE: &str = "outbound_address_blocked";
 
 /// Checks a URL a tenant sets for us to call; `field` names it in the error (`api_base`,
 /// `llm.base_url`). 422 `validation_failed` for what is not an http(s) URL, 422
@@ -29,7 +26,7 @@ pub async fn check_tenant_url(state: &AppState, field: &str, url: &str) -> ApiRe
 /// The answer for a stored URL the allow-list refuses.
 pub fn blocked(field: &str) -> ApiError {
     ApiError::Unprocessable(
-        BLOCKED_CODE,
+        ErrorCode::OutboundAddressBlocked,
         format!(
             "{field} points to a loopback, private, link-local or metadata address; the operator can allow it with SWITCHBOARD_OUTBOUND_ALLOW"
         ),

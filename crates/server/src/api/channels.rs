@@ -10,7 +10,7 @@ use switchboard_store::messaging::{ChannelRow, NewChannel};
 use crate::{
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath},
     messaging::{creds::Credentials, webhook_urls},
 };
@@ -287,7 +287,7 @@ pub async fn telegram_set_webhook(
     let row = tenant.store.get_channel(id).await?;
     if row.kind()? != ChannelKind::Telegram {
         return Err(ApiError::Unprocessable(
-            "wrong_channel_kind",
+            ErrorCode::WrongChannelKind,
             "not a telegram channel".into(),
         ));
     }

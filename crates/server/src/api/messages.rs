@@ -13,7 +13,7 @@ use switchboard_store::messaging::Ingested;
 use crate::{
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::AppJson,
 };
 
@@ -83,7 +83,7 @@ pub async fn send(
             .is_none_or(|t| now_ms() - t > WHATSAPP_WINDOW_MS)
     {
         return Err(ApiError::Unprocessable(
-            "whatsapp_window_closed",
+            ErrorCode::WhatsappWindowClosed,
             "more than 24 hours since the customer's last message: send an approved template"
                 .into(),
         ));
@@ -139,7 +139,7 @@ pub async fn inbound(
     let channel = tenant.store.get_channel(body.channel_id).await?;
     if channel.kind()? != ChannelKind::Api {
         return Err(ApiError::Unprocessable(
-            "wrong_channel_kind",
+            ErrorCode::WrongChannelKind,
             "inbound messages go to an `api` channel".into(),
         ));
     }

@@ -14,7 +14,7 @@ use switchboard_store::messaging::{ChannelRow, Ingested};
 
 use crate::{
     app::AppState,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppPath, RawBody},
     messaging::creds::Credentials,
     ops::limits::Peer,
@@ -61,7 +61,10 @@ fn refuse(state: &AppState, peer: Peer, channel: &ChannelRow, e: VerifyError) ->
 }
 
 fn bad_payload(e: impl std::fmt::Display) -> ApiError {
-    ApiError::bad_request("invalid_payload", format!("payload not understood: {e}"))
+    ApiError::bad_request(
+        ErrorCode::InvalidPayload,
+        format!("payload not understood: {e}"),
+    )
 }
 
 /// Stores every event of one webhook. Messages are idempotent on (channel, provider id).
