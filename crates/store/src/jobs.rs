@@ -2,7 +2,7 @@
 //! `FOR UPDATE SKIP LOCKED` on PostgreSQL, one atomic `UPDATE ... RETURNING` on SQLite's single
 //! writer), complete, fail with retry or death, and listing for the API.
 use serde::Serialize;
-use switchboard_domain::{BusinessId, time::now_ms};
+use switchboard_domain::BusinessId;
 
 use crate::{Backend, Store, StoreError, StoreResult, Tx, on_db, on_tx};
 
@@ -171,7 +171,7 @@ impl Store {
     /// Enqueues inside the caller's transaction, so the job exists exactly when the caller's
     /// writes do (the outbox pattern).
     pub async fn enqueue_tx(&self, tx: &mut Tx, job: NewJob) -> StoreResult<Enqueued> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let payload = serde_json::to_string(&job.payload)?;
         let inserted: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(INSERT)
             .bind(&job.kind)
@@ -202,7 +202,7 @@ impl Store {
         limit: i64,
         lease_ms: i64,
     ) -> StoreResult<Vec<Job>> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -248,7 +248,7 @@ impl Store {
             "UPDATE jobs SET locked_until = $3 WHERE id = $1 AND locked_by = $2 AND status = 'running'")
             .bind(id)
             .bind(worker)
-            .bind(now_ms() + lease_ms)
+            .bind(self.clock.now_ms() + lease_ms)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -257,7 +257,7 @@ impl Store {
 
     /// Marks a claimed job done. False when this worker no longer held it.
     pub async fn complete_job(&self, id: i64, worker: &str) -> StoreResult<bool> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let n = on_db!(&self.db, w, p => sqlx::query(
             "UPDATE jobs SET status = 'done', locked_until = NULL, finished_at = $3, updated_at = $3, last_error = NULL \
              WHERE id = $1 AND locked_by = $2 AND status = 'running'")
@@ -278,7 +278,7 @@ impl Store {
             .bind(id)
             .bind(worker)
             .bind(run_at)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -294,7 +294,7 @@ impl Store {
         error: &str,
         retry_at: Option<i64>,
     ) -> StoreResult<JobStatus> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let error: String = error.chars().take(2000).collect();
         let status: Option<String> = on_db!(&self.db, w, p => sqlx::query_scalar(
             "UPDATE jobs SET \
@@ -348,7 +348,7 @@ impl Store {
             "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $2, finished_at = NULL, updated_at = $2 \
              WHERE id = $1 AND status = 'dead' AND ($3 IS NULL OR business_id = $3)")
             .bind(id)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .bind(business.map(|b| b.to_string()))
             .execute(p)
             .await
@@ -371,7 +371,7 @@ impl Store {
     /// How many jobs are runnable right now (for drains and readiness of tests).
     pub async fn runnable_jobs(&self) -> StoreResult<i64> {
         let sql = format!("SELECT COUNT(*) FROM jobs j WHERE {CLAIM_WHERE}");
-        let n: i64 = on_db!(&self.db, r, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(now_ms()).fetch_one(p).await)?;
+        let n: i64 = on_db!(&self.db, r, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(self.clock.now_ms()).fetch_one(p).await)?;
         Ok(n)
     }
 }

@@ -269,7 +269,7 @@ impl Worker {
             }
         };
         if let Err(JobError::Defer(after)) = &result {
-            let run_at = switchboard_domain::time::now_ms() + after.as_millis() as i64;
+            let run_at = self.store.clock.now_ms() + after.as_millis() as i64;
             if let Err(e) = self.store.defer_job(job.id, &self.id, run_at).await {
                 tracing::error!(job = job.id, error = %e, "could not defer job");
             }
@@ -305,14 +305,14 @@ impl Worker {
                         });
                         (
                             error.clone(),
-                            Some(switchboard_domain::time::now_ms() + delay.as_millis() as i64),
+                            Some(self.store.clock.now_ms() + delay.as_millis() as i64),
                         )
                     }
                     JobError::Fatal(e) => (e.clone(), None),
                     // Handled above; kept total so a refactor cannot lose the job.
                     JobError::Defer(after) => (
                         "deferred".to_string(),
-                        Some(switchboard_domain::time::now_ms() + after.as_millis() as i64),
+                        Some(self.store.clock.now_ms() + after.as_millis() as i64),
                     ),
                 };
                 let st = self.store.fail_job(job.id, &self.id, &msg, retry_at).await;

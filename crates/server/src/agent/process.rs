@@ -66,7 +66,7 @@ impl JobHandler for ProcessTurn {
         let (Some(first), Some(newest)) = (pending.first(), pending.last()) else {
             return Ok(());
         };
-        let now = now_ms();
+        let now = self.store.clock().now_ms();
         let burst = i64::from(settings.burst_ms);
         let quiet = now - newest.created_at;
         if quiet < burst && now - first.created_at < burst * MAX_BURST_WINDOWS {

@@ -431,7 +431,7 @@ async fn a_burst_of_messages_is_one_turn() {
         fake.message_requests().is_empty(),
         "no answer inside the burst window"
     );
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    app.clock.advance(Duration::from_millis(900));
     app.state.worker.drain().await.unwrap();
     let replies = fake.message_requests();
     assert_eq!(replies.len(), 1, "one reply to the whole burst");

@@ -436,7 +436,7 @@ async fn an_expired_hold_frees_its_slot() {
         r["slots"][0]["start_local"].as_str().unwrap()[11..].to_string()
     };
     assert_eq!(first_free().await, "10:00");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.clock.advance(std::time::Duration::from_millis(1100));
     // Expired: offered again, and holdable again.
     assert_eq!(first_free().await, "09:00");
     tenant.hold_slot(&hold).await.unwrap();

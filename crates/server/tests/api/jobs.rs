@@ -216,7 +216,7 @@ async fn a_job_whose_worker_vanished_is_claimed_again_after_its_lease() {
             .is_empty(),
         "leased job is not claimable"
     );
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    app.clock.advance(Duration::from_millis(1600));
     assert_eq!(app.state.worker.drain().await.unwrap(), 1);
     let job = app.store.get_job(id).await.unwrap();
     assert_eq!(job.status, JobStatus::Done);

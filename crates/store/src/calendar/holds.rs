@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{
-    ConversationId, CustomerId, HoldId, ServiceId, StaffId, calendar::Interval, time::now_ms,
+    ConversationId, CustomerId, HoldId, ServiceId, StaffId, calendar::Interval,
 };
 
 use super::*;
@@ -73,7 +73,7 @@ impl TenantStore {
             .bind(self.biz())
             .bind(from)
             .bind(to)
-            .bind(now_ms())
+            .bind(self.store.clock.now_ms())
             .bind(own.conversation.map(|c| c.to_string()))
             .bind(own.hold.map(|h| h.to_string()))
             .bind(own.appointment.map(|a| a.to_string()))
@@ -93,7 +93,7 @@ impl TenantStore {
     /// Holds a slot for a while. A conversation holds at most one slot: its earlier hold is
     /// given up in the same transaction.
     pub async fn hold_slot(&self, h: &NewHold) -> StoreResult<SlotHold> {
-        let now = now_ms();
+        let now = self.store.clock.now_ms();
         let id = HoldId::new();
         let expires_at = now + h.ttl_ms.max(1000);
         let staff = h.staff_id.to_string();
