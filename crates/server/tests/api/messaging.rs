@@ -253,7 +253,7 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while fake.message_requests().len() < 2 && std::time::Instant::now() < deadline {
         app.state.worker.drain().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        app.clock.advance(std::time::Duration::from_millis(20));
     }
     assert_eq!(
         fake.message_requests().len(),
@@ -323,7 +323,7 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
     let before = fake.message_requests().len();
     for _ in 0..3 {
         app.state.worker.drain().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+        app.clock.advance(std::time::Duration::from_millis(60));
     }
     assert_eq!(fake.message_requests().len(), before + 1);
     let row = tenant

@@ -245,7 +245,7 @@ async fn no_upstream_body_appears_in_any_api_answer() {
     assert_eq!(r.status(), 202);
     for _ in 0..4 {
         app.state.worker.drain().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        app.clock.advance(std::time::Duration::from_millis(120));
     }
     assert_eq!(fake.message_requests().len(), 2);
     let text = api_text(&app, &a.owner_key, &conv, channel).await;

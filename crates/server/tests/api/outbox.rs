@@ -61,11 +61,11 @@ impl Outbox {
             .unwrap()
     }
 
-    /// Runs due jobs a few times, letting retry backoffs pass.
+    /// Runs due jobs a few times, moving the clock past short retry backoffs.
     async fn drain_a_while(&self) {
         for _ in 0..4 {
             self.app.state.worker.drain().await.unwrap();
-            tokio::time::sleep(Duration::from_millis(120)).await;
+            self.app.clock.advance(Duration::from_millis(120));
         }
     }
 
