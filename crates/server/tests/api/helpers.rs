@@ -9,6 +9,8 @@ use switchboard_store::Store;
 use switchboard_test_support::db::{self, TestDb};
 use tokio_util::sync::CancellationToken;
 
+mod requests;
+
 pub const ADMIN: &str = "test-admin-token-0123456789";
 
 pub struct TestApp {
