@@ -10,9 +10,7 @@ pub(crate) const OUR_NUMBER: &str = "+14155559999";
 
 pub(crate) async fn twilio_channel(app: &TestApp, key: &str, kind: &str, api_base: &str) -> Value {
     let r = app
-        .post(
-            "/api/v1/channels",
-            key,
+        .create_channel(key,
             json!({"kind": kind, "address": OUR_NUMBER, "api_base": api_base,
                    "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
         )
@@ -246,7 +244,9 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
         500,
         twilio::error_body(20500, "Internal Server Error", 500),
     );
-    let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "Your visit is confirmed"}})).await;
+    let r = app
+        .post_text(&a.owner_key, &conv, "Your visit is confirmed")
+        .await;
     assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
     let sent: Value = r.json().await.unwrap();
     let msg_id = sent["message_ids"][0].as_str().unwrap().to_string();
@@ -312,8 +312,8 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
         400,
         twilio::error_body(21211, "The 'To' number is not a valid phone number.", 400),
     );
-    let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
-    let again = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
+    let r = app.post_message(&a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
+    let again = app.post_message(&a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
     let first: Value = r.json().await.unwrap();
     let second: Value = again.json().await.unwrap();
     assert_eq!(

@@ -39,14 +39,7 @@ async fn outbox() -> Outbox {
 impl Outbox {
     /// Queues a text reply through the API and returns its message id.
     async fn reply(&self, body: &str) -> String {
-        let r = self
-            .app
-            .post(
-                "/api/v1/messages",
-                &self.key,
-                json!({"conversation_id": self.conv, "content": {"type": "text", "body": body}}),
-            )
-            .await;
+        let r = self.app.post_text(&self.key, &self.conv, body).await;
         assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
         let v: Value = r.json().await.unwrap();
         v["message_ids"][0].as_str().unwrap().to_string()

@@ -20,7 +20,8 @@ impl TestApp {
         conversation: impl Serialize,
         text: impl Serialize,
     ) -> Response {
-        let body = json!({"conversation_id": conversation, "content": {"type": "text", "body": text}});
+        let body =
+            json!({"conversation_id": conversation, "content": {"type": "text", "body": text}});
         self.post_message(token, body).await
     }
 
