@@ -25,8 +25,8 @@ use crate::{
     app::{AppState, launch, shutdown_on_signals},
     cli::DemoArgs,
     config::Config,
-    messaging::creds::Credentials,
 };
+use switchboard_messaging::Credentials;
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_OWNER_EMAIL: &str = "owner@demo.switchboard.local";

@@ -1,34 +1,27 @@
-//! The job kinds this server runs, wired into the store's worker pool. Feature modules add
-//! their handlers here.
+//! The worker pool of this server: the message pipeline's registry plus the billing sweep,
+//! with metrics on every outcome.
 use async_trait::async_trait;
-
-use crate::messaging;
 use switchboard_store::{
     Store,
+    job_payloads::ProcessConversation,
     jobs::{Job, JobStatus},
-    worker::{JobError, JobHandler, Worker, WorkerConfig},
+    worker::{JobError, JobHandler, TypedJobHandler, Worker, WorkerConfig},
 };
 
-/// Does nothing; used by benchmarks and operational checks of the queue.
-pub const NOOP: &str = "system.noop";
-
-struct Noop;
+/// The agent's turn, as the pipeline's `conversation.process` handler.
+struct Turn(crate::agent::ProcessTurn);
 
 #[async_trait]
-impl JobHandler for Noop {
-    async fn run(&self, _job: &Job) -> Result<(), JobError> {
-        Ok(())
+impl TypedJobHandler for Turn {
+    type Payload = ProcessConversation;
+    async fn run(&self, job: &Job, _payload: ProcessConversation) -> Result<(), JobError> {
+        JobHandler::run(&self.0, job).await
     }
 }
 
-pub fn build_worker(
-    store: &Store,
-    secrets: &switchboard_store::crypto::SecretBox,
-    outbound: &switchboard_channels::netguard::GuardedClient,
-    public_base: &str,
-    config: WorkerConfig,
-) -> Worker {
-    Worker::builder(store.clone())
+pub fn build_worker(ctx: &switchboard_messaging::Context, config: WorkerConfig) -> Worker {
+    let store: &Store = &ctx.store;
+    let builder = Worker::builder(store.clone())
         .config(config)
         .observer(std::sync::Arc::new(
             |job: &Job, result: &Result<(), String>, status: Option<&JobStatus>| {
@@ -42,32 +35,17 @@ pub fn build_worker(
                 }
             },
         ))
-        .handler(NOOP, Noop)
         .handler(
             crate::billing::sweep::SWEEP_JOB,
             crate::billing::sweep::Sweep {
                 store: store.clone(),
             },
-        )
-        .handler(
-            switchboard_store::messaging::PROCESS_JOB,
-            crate::agent::ProcessTurn {
-                store: store.clone(),
-                secrets: secrets.clone(),
-                public_base: public_base.into(),
-                outbound: outbound.clone(),
-            },
-        )
-        .handler(
-            switchboard_store::conversations::SEND_JOB,
-            messaging::jobs::SendOutbound {
-                store: store.clone(),
-                secrets: secrets.clone(),
-                outbound: outbound.clone(),
-                public_base: public_base.into(),
-                throttle: Default::default(),
-                accepted: Default::default(),
-            },
-        )
-        .build()
+        );
+    let turn = Turn(crate::agent::ProcessTurn {
+        store: store.clone(),
+        secrets: ctx.secrets.clone(),
+        public_base: ctx.public_base.clone(),
+        outbound: ctx.outbound.clone(),
+    });
+    switchboard_messaging::registry::register(builder, ctx, turn).build()
 }

@@ -7,13 +7,14 @@ use switchboard_domain::{
 
 use crate::{
     Store, StoreResult, TenantStore, Tx,
-    jobs::NewJob,
-    messaging::{MESSAGE_COLUMNS, MessageRow, PROCESS_JOB},
+    error::parse_id,
+    job_payloads::{JobPayload, ProcessConversation, SendMessage},
+    messaging::{MESSAGE_COLUMNS, MessageRow},
     on_db, on_tx,
 };
 
 /// The job that sends one outbound message.
-pub const SEND_JOB: &str = "message.send";
+pub const SEND_JOB: &str = SendMessage::KIND;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ConversationRow {
@@ -135,10 +136,11 @@ impl TenantStore {
             self.store
                 .enqueue_tx(
                     &mut tx,
-                    NewJob::new(
-                        PROCESS_JOB,
-                        serde_json::json!({"message_id": message_id, "conversation_id": id}),
-                    )
+                    ProcessConversation {
+                        message_id: parse_id(&message_id)?,
+                        conversation_id: id,
+                    }
+                    .into_job()?
                     .business(self.business_id)
                     .queue_key(format!("conversation:{id}"))
                     .idempotency_key(format!("resume:{message_id}:{now}")),
@@ -230,7 +232,8 @@ impl TenantStore {
             self.store
                 .enqueue_tx(
                     tx,
-                    NewJob::new(SEND_JOB, serde_json::json!({"message_id": id}))
+                    SendMessage { message_id: id }
+                        .into_job()?
                         .business(self.business_id)
                         .queue_key(format!("send:{}", conversation.id))
                         .idempotency_key(format!("send:{id}"))

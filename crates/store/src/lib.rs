@@ -19,6 +19,7 @@ pub mod conversations;
 pub mod crypto;
 pub mod events;
 pub mod holds;
+pub mod job_payloads;
 pub mod jobs;
 pub mod ledger;
 pub mod messaging;

@@ -9,11 +9,14 @@ use switchboard_domain::{
 };
 
 use crate::{
-    Store, StoreError, StoreResult, TenantStore, Tx, error::parse_id, jobs::NewJob, on_db, on_tx,
+    Store, StoreError, StoreResult, TenantStore, Tx,
+    error::parse_id,
+    job_payloads::{JobPayload, ProcessConversation},
+    on_db, on_tx,
 };
 
 /// The job that processes a conversation's new inbound messages.
-pub const PROCESS_JOB: &str = "conversation.process";
+pub const PROCESS_JOB: &str = ProcessConversation::KIND;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ChannelRow {
@@ -199,10 +202,11 @@ impl Store {
             .map(|r| r.rows_affected()))?;
         self.enqueue_tx(
             &mut tx,
-            NewJob::new(
-                PROCESS_JOB,
-                serde_json::json!({"message_id": message_id, "conversation_id": conversation_id}),
-            )
+            ProcessConversation {
+                message_id,
+                conversation_id,
+            }
+            .into_job()?
             .business(business)
             .queue_key(format!("conversation:{conversation_id}"))
             .idempotency_key(format!("inbound:{message_id}")),

@@ -13,8 +13,8 @@ use crate::{
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
-    messaging::creds::Credentials,
 };
+use switchboard_messaging::Credentials;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

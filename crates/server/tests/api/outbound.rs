@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use switchboard_domain::{ChannelId, message::ChannelKind};
-use switchboard_server::messaging::creds::Credentials;
+use switchboard_messaging::Credentials;
 use switchboard_store::messaging::NewChannel;
 use switchboard_test_support::{evolution, openai::FakeOpenAi, twilio};
 

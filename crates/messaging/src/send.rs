@@ -1,5 +1,5 @@
-//! The outbox sender: the `message.send` job. (`conversation.process`, the agent's turn, lives
-//! in [`crate::agent`].)
+//! The outbox sender: the `message.send` job sends one outbox row through its channel's
+//! provider, never twice: a send whose outcome is unknown is set aside for staff.
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
@@ -10,21 +10,19 @@ use switchboard_domain::{
 };
 use switchboard_store::{
     Store,
+    job_payloads::SendMessage,
     jobs::Job,
     outbox::{OUTCOME_UNKNOWN, SendClaim},
-    worker::{JobError, JobHandler},
+    worker::{JobError, TypedJobHandler},
 };
 
-use super::creds::{self, Credentials};
+use crate::{
+    context::Context,
+    creds::{self, Credentials},
+    throttle::{SendThrottle, default_send_rate},
+};
 
-fn field<T: std::str::FromStr>(job: &Job, name: &str) -> Result<T, JobError> {
-    job.payload[name]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| JobError::fatal(format!("job payload lacks `{name}`")))
-}
-
-fn business(job: &Job) -> Result<BusinessId, JobError> {
+pub(crate) fn business(job: &Job) -> Result<BusinessId, JobError> {
     job.business_id
         .as_deref()
         .and_then(|s| s.parse().ok())
@@ -42,51 +40,16 @@ pub struct SendOutbound {
     pub accepted: Acceptances,
 }
 
-/// Paces sends per channel (that is, per sending number or bot) at what the provider tolerates:
-/// an SMS long code about one message a second, a WhatsApp Web session slowly enough not to
-/// look like spam, the others faster. `settings.send_rate_per_sec` on a channel overrides it.
-#[derive(Clone, Default)]
-pub struct SendThrottle {
-    limiters: Arc<
-        std::sync::Mutex<
-            std::collections::HashMap<String, Arc<governor::DefaultDirectRateLimiter>>,
-        >,
-    >,
-}
-
-pub fn default_send_rate(kind: ChannelKind) -> u32 {
-    match kind {
-        ChannelKind::TwilioSms | ChannelKind::WhatsappWeb => 1,
-        ChannelKind::TwilioWhatsapp => 20,
-        ChannelKind::Telegram => 25,
-        ChannelKind::MetaWhatsapp => 50,
-        ChannelKind::Api => 1000,
-    }
-}
-
-impl SendThrottle {
-    /// Waits until the channel may send again.
-    pub async fn wait(&self, channel_id: &str, per_sec: u32) {
-        let limiter = {
-            let mut map = self
-                .limiters
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            map.entry(format!("{channel_id}:{per_sec}"))
-                .or_insert_with(|| {
-                    let rate =
-                        std::num::NonZeroU32::new(per_sec).unwrap_or(std::num::NonZeroU32::MIN);
-                    // A short burst keeps a reply split in a few parts from waiting on itself.
-                    let burst = rate.saturating_mul(
-                        std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN),
-                    );
-                    Arc::new(governor::RateLimiter::direct(
-                        governor::Quota::per_second(rate).allow_burst(burst),
-                    ))
-                })
-                .clone()
-        };
-        limiter.until_ready().await;
+impl SendOutbound {
+    pub fn new(ctx: Context) -> Self {
+        SendOutbound {
+            store: ctx.store,
+            secrets: ctx.secrets,
+            outbound: ctx.outbound,
+            public_base: ctx.public_base,
+            throttle: SendThrottle::default(),
+            accepted: Acceptances::default(),
+        }
     }
 }
 
@@ -98,10 +61,12 @@ fn address_kind(kind: ChannelKind) -> &'static str {
 }
 
 #[async_trait]
-impl JobHandler for SendOutbound {
-    async fn run(&self, job: &Job) -> Result<(), JobError> {
+impl TypedJobHandler for SendOutbound {
+    type Payload = SendMessage;
+
+    async fn run(&self, job: &Job, payload: SendMessage) -> Result<(), JobError> {
         let biz = business(job)?;
-        let id: MessageId = field(job, "message_id")?;
+        let id: MessageId = payload.message_id;
         let tenant = self.store.tenant(biz);
         let msg = tenant.get_message(id).await?;
         // The provider accepted this message on an earlier attempt but writing that down
