@@ -21,7 +21,12 @@ use tower_http::{
     timeout::TimeoutLayer,
 };
 
-use crate::{api, config::Config, error::error_response, jobs, ops};
+use crate::{
+    api,
+    config::Config,
+    error::{ErrorCode, error_response},
+    jobs, ops,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -104,12 +109,16 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(|| async { axum::response::Redirect::to("/api/docs") }),
         )
         .fallback(|| async {
-            error_response(StatusCode::NOT_FOUND, "route_not_found", "no such route")
+            error_response(
+                StatusCode::NOT_FOUND,
+                ErrorCode::RouteNotFound,
+                "no such route",
+            )
         })
         .method_not_allowed_fallback(|| async {
             error_response(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "method not allowed on this route",
             )
         })

@@ -14,7 +14,11 @@ use switchboard_store::{
     users::User,
 };
 
-use crate::{app::AppState, error::ApiError, ops::request_id::current_request_id};
+use crate::{
+    app::AppState,
+    error::{ApiError, ErrorCode},
+    ops::request_id::current_request_id,
+};
 
 pub const SESSION_COOKIE: &str = "sb_session";
 /// Header the platform admin uses to act inside one business.
@@ -215,13 +219,16 @@ impl FromRequestParts<AppState> for Tenant {
                 .and_then(|v| v.to_str().ok())
                 .ok_or_else(|| {
                     ApiError::bad_request(
-                        "business_required",
+                        ErrorCode::BusinessRequired,
                         "the platform admin names the business with the X-Business-Id header",
                     )
                 })?
                 .parse()
                 .map_err(|_| {
-                    ApiError::bad_request("invalid_business_id", "X-Business-Id is not an id")
+                    ApiError::bad_request(
+                        ErrorCode::InvalidBusinessId,
+                        "X-Business-Id is not an id",
+                    )
                 })?,
         };
         let business = state.store.get_business(business_id).await?;

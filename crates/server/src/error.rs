@@ -10,11 +10,14 @@ use switchboard_store::StoreError;
 
 use crate::ops::request_id::current_request_id;
 
+mod code;
+pub use code::ErrorCode;
+
 /// The JSON body of every error answer.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Stable machine-readable code, e.g. `not_found`, `invalid_json`, `feature_disabled`.
-    pub error: String,
+    pub error: ErrorCode,
     pub message: String,
     pub request_id: String,
     /// The feature that is switched off (only for `feature_disabled`).
@@ -25,7 +28,7 @@ pub struct ErrorBody {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{1}")]
-    BadRequest(&'static str, String),
+    BadRequest(ErrorCode, String),
     #[error("authentication required")]
     Unauthorized,
     #[error("{0}")]
@@ -38,9 +41,9 @@ pub enum ApiError {
     Conflict(String),
     /// A 409 with its own code (`slot_taken`, `invalid_state`...).
     #[error("{1}")]
-    ConflictCode(&'static str, String),
+    ConflictCode(ErrorCode, String),
     #[error("{1}")]
-    Unprocessable(&'static str, String),
+    Unprocessable(ErrorCode, String),
     /// The wallet cannot pay for what was asked (402 `insufficient_balance`).
     #[error("{0}")]
     PaymentRequired(String),
@@ -59,11 +62,11 @@ pub enum ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, msg: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, msg: impl Into<String>) -> Self {
         ApiError::BadRequest(code, msg.into())
     }
     pub fn validation(msg: impl Into<String>) -> Self {
-        ApiError::Unprocessable("validation_failed", msg.into())
+        ApiError::Unprocessable(ErrorCode::ValidationFailed, msg.into())
     }
     pub fn forbidden(msg: impl Into<String>) -> Self {
         ApiError::Forbidden(msg.into())
@@ -86,21 +89,22 @@ impl ApiError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(code, _) | ApiError::Unprocessable(code, _) => code,
-            ApiError::Unauthorized => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::FeatureDisabled(_) => "feature_disabled",
-            ApiError::NotFound => "not_found",
-            ApiError::Conflict(_) => "conflict",
-            ApiError::ConflictCode(code, _) => code,
-            ApiError::PaymentRequired(_) => "insufficient_balance",
-            ApiError::TooManyRequests { .. } => "rate_limited",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::Unavailable(_) => "unavailable",
-            ApiError::Internal(_) => "internal_error",
+            ApiError::BadRequest(code, _)
+            | ApiError::Unprocessable(code, _)
+            | ApiError::ConflictCode(code, _) => *code,
+            ApiError::Unauthorized => ErrorCode::Unauthorized,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::FeatureDisabled(_) => ErrorCode::FeatureDisabled,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::PaymentRequired(_) => ErrorCode::InsufficientBalance,
+            ApiError::TooManyRequests { .. } => ErrorCode::RateLimited,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::Unavailable(_) => ErrorCode::Unavailable,
+            ApiError::Internal(_) => ErrorCode::InternalError,
         }
     }
 }
@@ -111,10 +115,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(what) => ApiError::Conflict(format!("already exists ({what})")),
             StoreError::SlotTaken => ApiError::ConflictCode(
-                "slot_taken",
+                ErrorCode::SlotTaken,
                 "that time is no longer free; ask /api/v1/slots for free times".into(),
             ),
-            StoreError::Invalid(why) => ApiError::ConflictCode("invalid_state", why),
+            StoreError::Invalid(why) => ApiError::ConflictCode(ErrorCode::InvalidState, why),
             other => ApiError::Internal(other.into()),
         }
     }
@@ -125,17 +129,17 @@ impl From<switchboard_crm::CrmError> for ApiError {
         use switchboard_crm::CrmError;
         match e {
             // Not a race: the request can never succeed as sent, so a 422 with its own code.
-            CrmError::OffGrid(why) => ApiError::Unprocessable("off_grid", why),
-            CrmError::OutsideHours(why) => ApiError::Unprocessable("outside_hours", why),
+            CrmError::OffGrid(why) => ApiError::Unprocessable(ErrorCode::OffGrid, why),
+            CrmError::OutsideHours(why) => ApiError::Unprocessable(ErrorCode::OutsideHours, why),
             other => StoreError::from(other).into(),
         }
     }
 }
 
 /// Builds an error response outside a handler (middleware, fallbacks).
-pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+pub fn error_response(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Response {
     let body = ErrorBody {
-        error: code.to_string(),
+        error: code,
         message: message.into(),
         request_id: current_request_id(),
         feature: None,
@@ -158,7 +162,7 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let body = ErrorBody {
-            error: self.code().to_string(),
+            error: self.code(),
             message,
             request_id: current_request_id(),
             feature: match &self {
@@ -188,7 +192,7 @@ mod tests {
     fn every_variant_has_its_status_and_code() {
         let cases = [
             (
-                ApiError::bad_request("invalid_json", "x"),
+                ApiError::bad_request(ErrorCode::InvalidJson, "x"),
                 400,
                 "invalid_json",
             ),
@@ -233,7 +237,7 @@ mod tests {
         ];
         for (e, status, code) in cases {
             assert_eq!(e.status().as_u16(), status);
-            assert_eq!(e.code(), code);
+            assert_eq!(e.code().as_str(), code);
         }
     }
 }

@@ -7,7 +7,7 @@ use axum::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// JSON body extractor whose rejections are `invalid_json` (400), `validation_failed` (422),
 /// `unsupported_media_type` (415) or `payload_too_large` (413).
@@ -29,7 +29,7 @@ where
                     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                         ApiError::PayloadTooLarge
                     } else {
-                        ApiError::bad_request("invalid_body", e.body_text())
+                        ApiError::bad_request(ErrorCode::InvalidBody, e.body_text())
                     }
                 })?;
         // PostgreSQL text cannot hold U+0000; refusing it here answers the same on both
@@ -45,7 +45,7 @@ where
             Err(rej) => Err(match rej {
                 JsonRejection::JsonDataError(e) => ApiError::validation(e.body_text()),
                 JsonRejection::JsonSyntaxError(e) => {
-                    ApiError::bad_request("invalid_json", e.body_text())
+                    ApiError::bad_request(ErrorCode::InvalidJson, e.body_text())
                 }
                 JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
                     "expected `Content-Type: application/json`".into(),
@@ -54,10 +54,10 @@ where
                     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                         ApiError::PayloadTooLarge
                     } else {
-                        ApiError::bad_request("invalid_body", e.body_text())
+                        ApiError::bad_request(ErrorCode::InvalidBody, e.body_text())
                     }
                 }
-                other => ApiError::bad_request("invalid_json", other.body_text()),
+                other => ApiError::bad_request(ErrorCode::InvalidJson, other.body_text()),
             }),
         }
     }
@@ -98,7 +98,7 @@ where
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| AppPath(p.0))
-            .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
+            .map_err(|e| ApiError::bad_request(ErrorCode::InvalidPath, e.body_text()))
     }
 }
 
@@ -116,7 +116,7 @@ where
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| AppQuery(q.0))
-            .map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))
+            .map_err(|e| ApiError::bad_request(ErrorCode::InvalidQuery, e.body_text()))
     }
 }
 
@@ -151,7 +151,10 @@ where
                 if too_large {
                     ApiError::PayloadTooLarge
                 } else {
-                    ApiError::bad_request("invalid_body", "the request body could not be read")
+                    ApiError::bad_request(
+                        ErrorCode::InvalidBody,
+                        "the request body could not be read",
+                    )
                 }
             })
     }

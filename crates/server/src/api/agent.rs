@@ -10,7 +10,7 @@ use crate::{
     agent::config::{AgentSettings, AgentSettingsView, key_context},
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -198,7 +198,7 @@ pub async fn usage(
         .unwrap_or(to - 30 * 86_400_000);
     if to <= from {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "`to` must be after `from`",
         ));
     }

@@ -19,7 +19,7 @@ use crate::{
         calls::rating_packages,
         payments::{self, ProviderCredentials, ProviderSettings},
     },
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -298,7 +298,7 @@ pub struct LedgerPage {
 fn parse_currency(s: &str) -> ApiResult<Currency> {
     s.parse().map_err(|_| {
         ApiError::bad_request(
-            "invalid_currency",
+            ErrorCode::InvalidCurrency,
             format!("`{s}` is not a supported currency"),
         )
     })
@@ -448,7 +448,7 @@ pub async fn adjust(
         Some(k) if !k.is_empty() && k.len() <= 200 => format!("manual:{id}:{k}"),
         Some(_) => {
             return Err(ApiError::bad_request(
-                "invalid_idempotency_key",
+                ErrorCode::InvalidIdempotencyKey,
                 "Idempotency-Key must be 1-200 characters",
             ));
         }
@@ -485,7 +485,7 @@ pub async fn adjust(
         .await?;
     if t.kind != kind_name || t.amount != body.amount || t.currency != currency.code() {
         return Err(ApiError::ConflictCode(
-            "idempotency_key_reused",
+            ErrorCode::IdempotencyKeyReused,
             "this Idempotency-Key was used for a different adjustment".into(),
         ));
     }

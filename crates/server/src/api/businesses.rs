@@ -14,7 +14,7 @@ use crate::{
     api::pagination::{Page, PageQuery},
     app::AppState,
     auth::{Auth, PlatformAdmin, Principal},
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
     ops::request_id::current_request_id,
 };
@@ -121,13 +121,13 @@ pub async fn list(
     let limit = page.limit();
     let items = match principal.business_id() {
         None => {
-            let after = match page.cursor.as_deref() {
-                Some(c) => Some(
-                    c.parse::<BusinessId>()
-                        .map_err(|_| ApiError::bad_request("invalid_cursor", "bad cursor"))?,
-                ),
-                None => None,
-            };
+            let after =
+                match page.cursor.as_deref() {
+                    Some(c) => Some(c.parse::<BusinessId>().map_err(|_| {
+                        ApiError::bad_request(ErrorCode::InvalidCursor, "bad cursor")
+                    })?),
+                    None => None,
+                };
             state.store.list_businesses(after, limit).await?
         }
         Some(id) => vec![state.store.get_business(id).await?],

@@ -9,7 +9,7 @@ use crate::{
     api::billing::billing_tenant,
     auth::Tenant,
     billing::calls::{self, CallError, CallView},
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath},
 };
 
@@ -54,7 +54,7 @@ fn call_error(e: CallError) -> ApiError {
     match e {
         CallError::Billing(b) => b.into(),
         CallError::OperatorUnavailable => ApiError::Unprocessable(
-            "operator_unavailable",
+            ErrorCode::OperatorUnavailable,
             "the operator is not taking calls".into(),
         ),
         CallError::InsufficientBalance => ApiError::PaymentRequired(

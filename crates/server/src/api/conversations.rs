@@ -13,7 +13,7 @@ use crate::{
     api::pagination::Page,
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -41,7 +41,7 @@ pub async fn list(
         .is_some_and(|s| s != "open" && s != "closed")
     {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "status is open or closed",
         ));
     }

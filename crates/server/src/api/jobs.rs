@@ -7,7 +7,7 @@ use switchboard_store::jobs::{Job, JobStatus};
 use crate::{
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -33,7 +33,7 @@ pub async fn list(
     let status = match q.status.as_deref() {
         Some(s) => Some(JobStatus::parse(s).ok_or_else(|| {
             ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "status is one of queued, running, done, dead",
             )
         })?),

@@ -12,7 +12,7 @@ use switchboard_store::messaging::Ingested;
 use crate::{
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::AppJson,
 };
 
@@ -82,7 +82,7 @@ pub async fn send(
             .is_none_or(|t| now_ms() - t > WHATSAPP_WINDOW_MS)
     {
         return Err(ApiError::Unprocessable(
-            "whatsapp_window_closed",
+            ErrorCode::WhatsappWindowClosed,
             "more than 24 hours since the customer's last message: send an approved template"
                 .into(),
         ));

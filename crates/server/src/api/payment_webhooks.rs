@@ -16,7 +16,7 @@ use switchboard_domain::BusinessId;
 use crate::{
     app::AppState,
     billing::{PaymentProvider, payments},
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppPath, RawBody},
     ops::limits::Peer,
 };
@@ -50,7 +50,10 @@ fn refuse(
 }
 
 fn bad_payload(e: impl std::fmt::Display) -> ApiError {
-    ApiError::bad_request("invalid_payload", format!("payload not understood: {e}"))
+    ApiError::bad_request(
+        ErrorCode::InvalidPayload,
+        format!("payload not understood: {e}"),
+    )
 }
 
 /// Stripe events (Checkout Session completed / async payment succeeded or failed / expired).

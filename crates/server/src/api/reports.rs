@@ -11,7 +11,7 @@ use switchboard_store::billing::{history::ReportRow, topups::TopupRow};
 use crate::{
     api::billing::{MONEY, billing_tenant},
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -75,7 +75,7 @@ fn wants_csv(q: &ReportQuery, headers: &HeaderMap) -> ApiResult<bool> {
         Some("csv") => Ok(true),
         Some("json") => Ok(false),
         Some(other) => Err(ApiError::bad_request(
-            "invalid_format",
+            ErrorCode::InvalidFormat,
             format!("format `{other}` is not json or csv"),
         )),
         None => Ok(headers
@@ -100,7 +100,7 @@ pub async fn report(
     let from = q.from.unwrap_or(to - 30 * 86_400_000);
     if from > to {
         return Err(ApiError::bad_request(
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "`from` is after `to`",
         ));
     }

@@ -15,7 +15,7 @@ use crate::{
     app::AppState,
     auth::Tenant,
     billing::{self, PaymentProvider, payments},
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, RawBody},
     ops::limits::ClientIp,
 };
@@ -178,8 +178,9 @@ pub async fn pay_submit(
     state.limits.webhook(&format!("pay:{id}"))?;
     state.limits.pay_from_ip(&id.to_string(), ip)?;
     let business = paying_business(&state, id).await?;
-    let form: PayForm = serde_urlencoded::from_bytes(&body)
-        .map_err(|e| ApiError::bad_request("invalid_form", format!("form not understood: {e}")))?;
+    let form: PayForm = serde_urlencoded::from_bytes(&body).map_err(|e| {
+        ApiError::bad_request(ErrorCode::InvalidForm, format!("form not understood: {e}"))
+    })?;
     let phone = parse_phone(form.phone.trim())?;
     let amount: i64 = form
         .amount
@@ -190,7 +191,7 @@ pub async fn pay_submit(
     let tariff = billing::load_tariff(&tenant).await?;
     if !tariff.topup_amounts.contains(&amount) {
         return Err(ApiError::Unprocessable(
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             "choose one of the offered amounts".into(),
         ));
     }

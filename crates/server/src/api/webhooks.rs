@@ -15,7 +15,7 @@ use switchboard_store::messaging::ChannelRow;
 
 use crate::{
     app::AppState,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppPath, RawBody},
     ops::limits::Peer,
 };
@@ -61,7 +61,10 @@ fn refuse(state: &AppState, peer: Peer, channel: &ChannelRow, e: VerifyError) ->
 }
 
 fn bad_payload(e: impl std::fmt::Display) -> ApiError {
-    ApiError::bad_request("invalid_payload", format!("payload not understood: {e}"))
+    ApiError::bad_request(
+        ErrorCode::InvalidPayload,
+        format!("payload not understood: {e}"),
+    )
 }
 
 /// Hands a verified webhook's events to the pipeline's one ingest path.

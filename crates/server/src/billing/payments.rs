@@ -21,7 +21,10 @@ use super::{
     BillingTariff, PaymentProvider, customer_language, load_tariff, publish_balance, receipt_text,
     wallet,
 };
-use crate::{app::AppState, error::ApiError};
+use crate::{
+    app::AppState,
+    error::{ApiError, ErrorCode},
+};
 
 /// Secrets of one payment provider, sealed at rest with the master key and bound to the
 /// business and provider (a sealed blob copied elsewhere does not open).
@@ -87,7 +90,7 @@ fn provider_error(e: ProviderError) -> ApiError {
     if e.is_retryable() {
         ApiError::Unavailable(e.to_string())
     } else {
-        ApiError::Unprocessable("payment_provider_error", e.to_string())
+        ApiError::Unprocessable(ErrorCode::PaymentProviderError, e.to_string())
     }
 }
 
@@ -105,7 +108,7 @@ async fn choose_provider(
         [one] if one.provider == "square" => Ok(PaymentProvider::Square),
         [one] if one.provider == "stripe" => Ok(PaymentProvider::Stripe),
         [] => Err(ApiError::Unprocessable(
-            "payment_provider_missing",
+            ErrorCode::PaymentProviderMissing,
             "no payment provider is configured for this business".into(),
         )),
         _ => Ok(PaymentProvider::Stripe),
@@ -128,7 +131,7 @@ pub async fn create_topup(
         .map_err(|e| ApiError::Internal(e.into()))?;
     if !tariff.topup_amounts.contains(&amount) || tariff.credit_for(amount) <= 0 {
         return Err(ApiError::Unprocessable(
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!(
                 "top-ups are offered in these amounts only: {:?}",
                 tariff.topup_amounts
@@ -138,7 +141,7 @@ pub async fn create_topup(
     let provider = choose_provider(&tenant, &tariff, provider).await?;
     let Some((creds, settings)) = open(state, &tenant, provider).await? else {
         return Err(ApiError::Unprocessable(
-            "payment_provider_missing",
+            ErrorCode::PaymentProviderMissing,
             format!("{} is not configured for this business", provider.as_str()),
         ));
     };

@@ -1,8 +1,11 @@
 //! Wiring of the message pipeline (`switchboard-messaging`) into the server: its context from
 //! the app state, and its errors as API errors.
-use switchboard_messaging::{Context, MessagingError, error::BLOCKED_CODE, telegram_poll::Poller};
+use switchboard_messaging::{Context, MessagingError, telegram_poll::Poller};
 
-use crate::{app::AppState, error::ApiError};
+use crate::{
+    app::AppState,
+    error::{ApiError, ErrorCode},
+};
 
 /// The pipeline's view of the app state.
 pub fn context(state: &AppState) -> Context {
@@ -27,9 +30,11 @@ impl From<MessagingError> for ApiError {
         match e {
             MessagingError::Invalid(m) => ApiError::validation(m),
             e @ MessagingError::Blocked { .. } => {
-                ApiError::Unprocessable(BLOCKED_CODE, e.to_string())
+                ApiError::Unprocessable(ErrorCode::OutboundAddressBlocked, e.to_string())
             }
-            MessagingError::WrongChannelKind(m) => ApiError::Unprocessable("wrong_channel_kind", m),
+            MessagingError::WrongChannelKind(m) => {
+                ApiError::Unprocessable(ErrorCode::WrongChannelKind, m)
+            }
             MessagingError::Provider(m) => ApiError::Unavailable(m),
             MessagingError::Store(e) => e.into(),
             MessagingError::Internal(e) => ApiError::Internal(e),

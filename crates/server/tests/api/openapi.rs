@@ -99,3 +99,23 @@ async fn openapi_document_is_3_1_and_complete() {
     assert!(r.text().await.unwrap().contains("swagger"));
     app.stop().await;
 }
+
+/// The document lists every code of the registry as the enum of `ErrorBody.error`, and no other.
+#[test]
+fn openapi_lists_every_error_code() {
+    use switchboard_server::error::ErrorCode;
+    let doc = serde_json::to_value(switchboard_server::api::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["ErrorBody"]["properties"]["error"]["$ref"],
+        "#/components/schemas/ErrorCode"
+    );
+    let listed: Vec<&str> = schemas["ErrorCode"]["enum"]
+        .as_array()
+        .expect("ErrorCode is a string enum")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let registry: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, registry);
+}

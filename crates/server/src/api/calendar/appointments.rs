@@ -13,7 +13,7 @@ use crate::{
     agent::crm_for,
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -47,7 +47,7 @@ pub async fn list_appointments(
         .is_some_and(|s| !["booked", "cancelled", COMPLETED, NO_SHOW].contains(&s))
     {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "status is booked, cancelled, completed or no_show",
         ));
     }

@@ -15,7 +15,7 @@ use crate::{
     agent::{business_tz, crm_for},
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
 };
 
@@ -58,12 +58,12 @@ fn parse_bound(text: &str, tz: chrono_tz::Tz, end: bool) -> ApiResult<DateTime<U
     }
     let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("`{text}` is neither an RFC 3339 time nor a YYYY-MM-DD date"),
         )
     })?;
     let (start, stop) = local_day_bounds(tz, day)
-        .ok_or_else(|| ApiError::bad_request("invalid_query", "date out of range"))?;
+        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidQuery, "date out of range"))?;
     Ok(if end { stop } else { start })
 }
 
@@ -85,7 +85,7 @@ pub async fn slots(
     };
     if !calendar::plausible(from) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "`from` is outside the calendar",
         ));
     }
@@ -95,13 +95,13 @@ pub async fn slots(
     };
     if to <= from {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "`to` must be after `from`",
         ));
     }
     if to - from > Duration::days(62) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "search at most 62 days at once",
         ));
     }
