@@ -5,7 +5,7 @@ use switchboard_channels::{
     EvolutionClient, EvolutionCredentials, MetaClient, MetaCredentials, Sender, TelegramClient,
     TelegramCredentials, TwilioClient, TwilioCredentials,
 };
-use switchboard_domain::message::ChannelKind;
+use switchboard_domain::{ChannelId, message::ChannelKind};
 use switchboard_store::{crypto::SecretBox, messaging::ChannelRow};
 
 use crate::error::{MessagingError, MessagingResult};
@@ -102,15 +102,15 @@ impl Credentials {
         Ok(self)
     }
 
-    pub fn seal(&self, secrets: &SecretBox, channel_id: &str) -> MessagingResult<String> {
+    pub fn seal(&self, secrets: &SecretBox, channel_id: ChannelId) -> MessagingResult<String> {
         let json = serde_json::to_string(self).map_err(anyhow::Error::from)?;
         Ok(secrets
-            .seal(&json, channel_id)
+            .seal(&json, &channel_id.to_string())
             .map_err(anyhow::Error::from)?)
     }
 
     pub fn open(secrets: &SecretBox, row: &ChannelRow) -> anyhow::Result<Self> {
-        let json = secrets.open(&row.credentials, &row.id)?;
+        let json = secrets.open(&row.credentials, &row.id.to_string())?;
         Ok(serde_json::from_str(&json)?)
     }
 

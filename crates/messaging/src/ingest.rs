@@ -38,7 +38,7 @@ pub async fn ingest(
                     store
                         .events
                         .publish(
-                            Some(channel.business_id.clone()),
+                            channel.business_id,
                             MESSAGE_RECEIVED,
                             serde_json::json!({"conversation_id": conversation_id, "channel_id": channel.id}),
                         )
@@ -47,16 +47,16 @@ pub async fn ingest(
                 messages.push(ingested);
             }
             InboundEvent::Status(s) => {
-                store.apply_status(&channel.id, &s).await?;
+                store.apply_status(channel.id, &s).await?;
             }
             InboundEvent::Connection(c) => {
                 store
-                    .set_bridge_state(&channel.id, Some(c.state.as_str()), None)
+                    .set_bridge_state(channel.id, Some(c.state.as_str()), None)
                     .await?;
             }
             InboundEvent::QrCode(q) => {
                 store
-                    .set_bridge_state(&channel.id, None, Some(&q.base64))
+                    .set_bridge_state(channel.id, None, Some(&q.base64))
                     .await?;
             }
         }

@@ -12,6 +12,7 @@ use switchboard_store::{
     Store,
     job_payloads::SendMessage,
     jobs::Job,
+    messaging::MessageStatus,
     outbox::{OUTCOME_UNKNOWN, SendClaim},
     worker::{JobError, TypedJobHandler},
 };
@@ -24,8 +25,6 @@ use crate::{
 
 pub(crate) fn business(job: &Job) -> Result<BusinessId, JobError> {
     job.business_id
-        .as_deref()
-        .and_then(|s| s.parse().ok())
         .ok_or_else(|| JobError::fatal("job has no business"))
 }
 
@@ -71,10 +70,12 @@ impl TypedJobHandler for SendOutbound {
         let msg = tenant.get_message(id).await?;
         // The provider accepted this message on an earlier attempt but writing that down
         // failed: only the write is retried.
-        if let Some(sent) = self.accepted.take(&msg.id) {
-            return self.record_accepted(&msg.id, sent).await;
+        if let Some(sent) = self.accepted.take(id) {
+            return self.record_accepted(id, sent).await;
         }
-        if msg.sent_at.is_some() || !matches!(msg.status.as_str(), "queued" | "sending") {
+        if msg.sent_at.is_some()
+            || !matches!(msg.status, MessageStatus::Queued | MessageStatus::Sending)
+        {
             return Ok(()); // Sent (or failed) by an earlier attempt: never send twice.
         }
         let channel = tenant
@@ -88,9 +89,9 @@ impl TypedJobHandler for SendOutbound {
         ));
         if let Some(Err(e)) = channel.api_base.as_deref().map(|b| self.outbound.check(b)) {
             let why = format!("api_base refused: {e}");
-            let _ = self.store.set_channel_error(&channel.id, &why).await;
+            let _ = self.store.set_channel_error(channel.id, &why).await;
             self.store
-                .mark_failed(&msg.id, Some(codes::BLOCKED_ADDRESS), &why)
+                .mark_failed(id, Some(codes::BLOCKED_ADDRESS), &why)
                 .await?;
             return Ok(());
         }
@@ -99,11 +100,7 @@ impl TypedJobHandler for SendOutbound {
         else {
             // The API channel: the integrator reads replies through the API.
             self.store
-                .mark_sent(
-                    &msg.id,
-                    &format!("api:{}", msg.id),
-                    DeliveryStatus::Sent.as_str(),
-                )
+                .mark_sent(id, &format!("api:{id}"), MessageStatus::Sent)
                 .await?;
             return Ok(());
         };
@@ -114,7 +111,7 @@ impl TypedJobHandler for SendOutbound {
         else {
             self.store
                 .mark_failed(
-                    &msg.id,
+                    id,
                     Some("no_address"),
                     "the customer has no address on this channel",
                 )
@@ -127,32 +124,32 @@ impl TypedJobHandler for SendOutbound {
             .as_u64()
             .and_then(|r| u32::try_from(r).ok())
             .unwrap_or_else(|| default_send_rate(kind));
-        self.throttle.wait(&channel.id, rate).await;
+        self.throttle.wait(channel.id, rate).await;
         // Everything that can fail before the provider call has run: from here on the row
         // says an attempt is under way, so a crash cannot lead to a blind second send.
-        match self.store.begin_send(&msg.id).await? {
+        match self.store.begin_send(id).await? {
             SendClaim::Claimed => {}
             SendClaim::Done => return Ok(()),
-            SendClaim::Unknown => return outcome_unknown(&self.store, &msg.id).await,
+            SendClaim::Unknown => return outcome_unknown(&self.store, id).await,
         }
         match sender.send(&to, &content, &msg.id).await {
-            Ok(sent) => self.record_accepted(&msg.id, sent).await,
+            Ok(sent) => self.record_accepted(id, sent).await,
             Err(e) if e.may_have_been_sent() => {
                 let _ = self
                     .store
-                    .set_channel_error(&channel.id, &e.to_string())
+                    .set_channel_error(channel.id, &e.to_string())
                     .await;
                 tracing::warn!(message = %msg.id, error = %e, detail = e.message(), "send outcome unknown");
-                outcome_unknown(&self.store, &msg.id).await
+                outcome_unknown(&self.store, id).await
             }
             Err(e) if e.is_retryable() => {
                 let _ = self
                     .store
-                    .set_channel_error(&channel.id, &e.to_string())
+                    .set_channel_error(channel.id, &e.to_string())
                     .await;
                 // The provider certainly does not have it: a later attempt may send. If this
                 // write fails, the next attempt finds the row mid-send and sends nothing.
-                self.store.release_send(&msg.id).await?;
+                self.store.release_send(id).await?;
                 Err(JobError::Retry {
                     error: e.to_string(),
                     after: e.retry_after(),
@@ -161,9 +158,9 @@ impl TypedJobHandler for SendOutbound {
             Err(e) => {
                 let _ = self
                     .store
-                    .set_channel_error(&channel.id, &e.to_string())
+                    .set_channel_error(channel.id, &e.to_string())
                     .await;
-                permanent(&self.store, &msg.id, &e).await
+                permanent(&self.store, id, &e).await
             }
         }
     }
@@ -174,14 +171,14 @@ impl TypedJobHandler for SendOutbound {
 const RECORD_PAUSES_MS: [u64; 3] = [0, 50, 250];
 
 impl SendOutbound {
-    async fn record_accepted(&self, id: &str, sent: SentMessage) -> Result<(), JobError> {
+    async fn record_accepted(&self, id: MessageId, sent: SentMessage) -> Result<(), JobError> {
         let status = sent.status.unwrap_or(DeliveryStatus::Sent);
         let mut last = None;
         for pause in RECORD_PAUSES_MS {
             tokio::time::sleep(Duration::from_millis(pause)).await;
             match self
                 .store
-                .mark_sent(id, &sent.provider_message_id, status.as_str())
+                .mark_sent(id, &sent.provider_message_id, status.into())
                 .await
             {
                 Ok(()) => return Ok(()),
@@ -189,7 +186,7 @@ impl SendOutbound {
             }
         }
         let error = last.map(|e| e.to_string()).unwrap_or_default();
-        tracing::error!(message = id, provider_message_id = %sent.provider_message_id, error = %error,
+        tracing::error!(message = %id, provider_message_id = %sent.provider_message_id, error = %error,
             "the provider accepted a message but recording it failed; retrying the record only");
         self.accepted.keep(id, sent);
         Err(JobError::retry(format!(
@@ -201,27 +198,27 @@ impl SendOutbound {
 /// Acceptances whose record write failed, by message id, so the job's next attempt in this
 /// process writes them instead of calling the provider again.
 #[derive(Clone, Default)]
-pub struct Acceptances(Arc<std::sync::Mutex<HashMap<String, SentMessage>>>);
+pub struct Acceptances(Arc<std::sync::Mutex<HashMap<MessageId, SentMessage>>>);
 
 impl Acceptances {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SentMessage>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<MessageId, SentMessage>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-    fn keep(&self, id: &str, sent: SentMessage) {
-        self.lock().insert(id.to_string(), sent);
+    fn keep(&self, id: MessageId, sent: SentMessage) {
+        self.lock().insert(id, sent);
     }
-    fn take(&self, id: &str) -> Option<SentMessage> {
-        self.lock().remove(id)
+    fn take(&self, id: MessageId) -> Option<SentMessage> {
+        self.lock().remove(&id)
     }
 }
 
 /// A send whose result we cannot know (no answer in time, the connection dropped, or a crash
 /// mid-call). None of our providers deduplicates sends, so sending again could deliver twice:
 /// the message is set aside for staff instead.
-async fn outcome_unknown(store: &Store, id: &str) -> Result<(), JobError> {
-    tracing::warn!(message = id, "send outcome unknown; not sent again");
+async fn outcome_unknown(store: &Store, id: MessageId) -> Result<(), JobError> {
+    tracing::warn!(message = %id, "send outcome unknown; not sent again");
     store
         .mark_failed(
             id,
@@ -232,8 +229,8 @@ async fn outcome_unknown(store: &Store, id: &str) -> Result<(), JobError> {
     Ok(())
 }
 
-async fn permanent(store: &Store, id: &str, e: &SendError) -> Result<(), JobError> {
-    tracing::warn!(message = id, error = %e, detail = e.message(), "send failed permanently");
+async fn permanent(store: &Store, id: MessageId, e: &SendError) -> Result<(), JobError> {
+    tracing::warn!(message = %id, error = %e, detail = e.message(), "send failed permanently");
     store.mark_failed(id, e.code(), &e.to_string()).await?;
     Ok(())
 }

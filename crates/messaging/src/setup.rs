@@ -1,7 +1,7 @@
 //! Connecting a channel to its provider: the webhook URLs to paste into a console, the
 //! WhatsApp Web bridge's webhook registration and live state, Telegram's `setWebhook`.
 use switchboard_channels::{EvolutionClient, TelegramClient, evolution::ConnectResult};
-use switchboard_domain::message::ChannelKind;
+use switchboard_domain::{ChannelId, message::ChannelKind};
 use switchboard_store::messaging::ChannelRow;
 
 use crate::{
@@ -11,7 +11,11 @@ use crate::{
 };
 
 /// The webhook URLs to paste into a provider's console for a channel.
-pub fn webhook_urls(public_base: &str, kind: ChannelKind, channel_id: &str) -> serde_json::Value {
+pub fn webhook_urls(
+    public_base: &str,
+    kind: ChannelKind,
+    channel_id: ChannelId,
+) -> serde_json::Value {
     let url = |p: &str| format!("{public_base}/webhooks/{p}/{channel_id}");
     match kind {
         ChannelKind::TwilioSms | ChannelKind::TwilioWhatsapp => serde_json::json!({
@@ -47,7 +51,7 @@ pub async fn register_bridge_webhook(
     if let Err(e) = client.set_webhook(&url).await {
         tracing::warn!(channel = %row.id, error = %e, "bridge webhook registration failed");
         ctx.store
-            .set_channel_error(&row.id, &format!("webhook registration failed: {e}"))
+            .set_channel_error(row.id, &format!("webhook registration failed: {e}"))
             .await?;
     }
     Ok(())

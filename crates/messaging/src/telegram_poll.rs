@@ -5,7 +5,7 @@
 use std::{collections::HashMap, time::Duration};
 
 use switchboard_channels::{TelegramClient, telegram};
-use switchboard_domain::message::ChannelKind;
+use switchboard_domain::{ChannelId, message::ChannelKind};
 use switchboard_store::messaging::ChannelRow;
 use tokio_util::sync::CancellationToken;
 
@@ -59,7 +59,7 @@ pub async fn poll_once(
 /// Polls every polling Telegram channel until `shutdown`; picks up new channels every few
 /// seconds.
 pub async fn run(poller: Poller, shutdown: CancellationToken) {
-    let mut tasks: HashMap<String, tokio::task::JoinHandle<()>> = HashMap::new();
+    let mut tasks: HashMap<ChannelId, tokio::task::JoinHandle<()>> = HashMap::new();
     loop {
         tasks.retain(|_, t| !t.is_finished());
         match poller
@@ -73,7 +73,7 @@ pub async fn run(poller: Poller, shutdown: CancellationToken) {
                     if tasks.contains_key(&row.id) {
                         continue;
                     }
-                    let (poller, token, id) = (poller.clone(), shutdown.clone(), row.id.clone());
+                    let (poller, token, id) = (poller.clone(), shutdown.clone(), row.id);
                     tasks.insert(id, tokio::spawn(poll_channel(poller, row, token)));
                 }
             }
@@ -113,7 +113,7 @@ async fn poll_channel(poller: Poller, row: ChannelRow, shutdown: CancellationTok
                 let _ = poller
                     .ctx
                     .store
-                    .set_channel_error(&row.id, &e.to_string())
+                    .set_channel_error(row.id, &e.to_string())
                     .await;
                 let wait = Duration::from_secs(2u64.saturating_pow(failures.min(6)));
                 tracing::warn!(channel = %row.id, error = %e, "Telegram polling failed; backing off");

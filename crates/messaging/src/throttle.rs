@@ -2,7 +2,7 @@
 //! tolerates.
 use std::sync::Arc;
 
-use switchboard_domain::message::ChannelKind;
+use switchboard_domain::{ChannelId, message::ChannelKind};
 
 /// Paces sends per channel (that is, per sending number or bot) at what the provider tolerates:
 /// an SMS long code about one message a second, a WhatsApp Web session slowly enough not to
@@ -28,7 +28,7 @@ pub fn default_send_rate(kind: ChannelKind) -> u32 {
 
 impl SendThrottle {
     /// Waits until the channel may send again.
-    pub async fn wait(&self, channel_id: &str, per_sec: u32) {
+    pub async fn wait(&self, channel_id: ChannelId, per_sec: u32) {
         let limiter = {
             let mut map = self
                 .limiters

@@ -122,7 +122,7 @@ pub async fn prepare(
             .await?
             .into_iter()
             .find(|c| c.kind == ChannelKind::Api.as_str())
-            .map(|c| c.id)
+            .map(|c| c.id.to_string())
             .unwrap_or_default();
     }
     store.close().await;
@@ -277,7 +277,7 @@ async fn seed_salon(
             kind: ChannelKind::Api,
             name: "Demo web chat".into(),
             address: String::new(),
-            credentials: Credentials::default().seal(secrets, &id.to_string())?,
+            credentials: Credentials::default().seal(secrets, id)?,
             api_base: None,
             settings: serde_json::json!({}),
         })

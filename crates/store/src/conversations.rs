@@ -62,8 +62,8 @@ impl TenantStore {
             format!("SELECT {CONV_COLUMNS} FROM conversations WHERE id = $1 AND business_id = $2");
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?,
         )
@@ -81,7 +81,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(&f.channel_id)
             .bind(&f.status)
             .bind(&f.assignee_id)
@@ -100,7 +100,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(limit)
             .fetch_all(p)
             .await)?,
@@ -117,8 +117,8 @@ impl TenantStore {
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE conversations SET bot_paused = FALSE, handover_at = NULL, handover_reason = NULL, updated_at = $3 \
              WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(now)
             .execute(&mut *c)
             .await
@@ -126,8 +126,8 @@ impl TenantStore {
         let waiting: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT id FROM messages WHERE conversation_id = $1 AND business_id = $2 AND direction = 'in' \
              AND processed_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_optional(&mut *c)
             .await)?;
         if current.bot_paused
@@ -163,8 +163,8 @@ impl TenantStore {
         };
         on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE conversations SET status = $3, assignee_id = $4, bot_paused = $5, updated_at = $6 WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(u.status.map(str::to_string).unwrap_or(current.status))
             .bind(assignee)
             .bind(u.bot_paused.unwrap_or(current.bot_paused))
@@ -216,8 +216,8 @@ impl TenantStore {
             on_tx!(&mut *tx, c => sqlx::query(
                 "INSERT INTO messages (id, business_id, conversation_id, customer_id, channel_id, direction, author, body, content, status, idempotency_key, queued_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, 'out', $6, $7, $8, 'queued', $9, $10, $10)")
-                .bind(id.to_string())
-                .bind(self.business_id.to_string())
+                .bind(id)
+                .bind(self.business_id)
                 .bind(&conversation.id)
                 .bind(&conversation.customer_id)
                 .bind(&conversation.channel_id)
@@ -272,7 +272,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(key)
             .fetch_optional(p)
             .await)?,
@@ -284,8 +284,8 @@ impl TenantStore {
             format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND business_id = $2");
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?,
         )
@@ -294,8 +294,8 @@ impl TenantStore {
     /// Marks an inbound message handled by the processing job.
     pub async fn mark_processed(&self, id: MessageId) -> StoreResult<()> {
         on_db!(&self.store.db, w, p => sqlx::query("UPDATE messages SET processed_at = COALESCE(processed_at, $3) WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(now_ms())
             .execute(p)
             .await

@@ -7,6 +7,7 @@
 mod db;
 mod error;
 mod files;
+mod text_enum;
 
 pub mod agent;
 pub mod audit;

@@ -45,8 +45,6 @@ impl JobHandler for ProcessTurn {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
         let biz: BusinessId = job
             .business_id
-            .as_deref()
-            .and_then(|s| s.parse().ok())
             .ok_or_else(|| JobError::fatal("job has no business"))?;
         let message: MessageId = field(job, "message_id")?;
         let conversation: ConversationId = field(job, "conversation_id")?;

@@ -56,7 +56,7 @@ pub(crate) fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
     let kind = row.kind()?;
     let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
     Ok(Channel {
-        webhook_urls: setup::webhook_urls(state.config.public_base(), kind, &row.id),
+        webhook_urls: setup::webhook_urls(state.config.public_base(), kind, row.id),
         credentials: creds.masked(),
         row,
     })
@@ -134,7 +134,7 @@ pub async fn create(
                 body.name.trim().to_string()
             },
             address,
-            credentials: creds.seal(&state.secrets, &id.to_string())?,
+            credentials: creds.seal(&state.secrets, id)?,
             api_base,
             settings: serde_json::json!({"polling": body.polling, "send_rate_per_sec": body.send_rate_per_sec}),
         })
@@ -146,7 +146,7 @@ pub async fn create(
     tenant
         .audit(
             "channel.create",
-            Some(row.id.clone()),
+            Some(row.id.to_string()),
             serde_json::json!({"kind": row.kind}),
         )
         .await?;

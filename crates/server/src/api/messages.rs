@@ -160,12 +160,12 @@ pub async fn inbound(
             Ingested::Duplicate => {
                 let first = tenant
                     .store
-                    .inbound_by_provider_id(&channel.id, &message_id)
+                    .inbound_by_provider_id(channel.id, &message_id)
                     .await?;
                 InboundAccepted {
                     duplicate: true,
-                    message_id: first.as_ref().map(|(m, _)| m.clone()),
-                    conversation_id: first.map(|(_, c)| c),
+                    message_id: first.map(|(m, _)| m.to_string()),
+                    conversation_id: first.map(|(_, c)| c.to_string()),
                 }
             }
         },

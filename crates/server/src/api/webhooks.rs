@@ -51,7 +51,10 @@ async fn load(
 /// too many of those (logged only within the limit, so a flood cannot flood the logs).
 fn refuse(state: &AppState, peer: Peer, channel: &ChannelRow, e: VerifyError) -> ApiError {
     let refusal = ApiError::forbidden("webhook signature check failed");
-    match state.limits.unverified_webhook(peer, &channel.id, refusal) {
+    match state
+        .limits
+        .unverified_webhook(peer, &channel.id.to_string(), refusal)
+    {
         limited @ ApiError::TooManyRequests { .. } => limited,
         refusal => {
             tracing::warn!(channel = %channel.id, peer = ?peer.0, reason = %e, "webhook signature refused");

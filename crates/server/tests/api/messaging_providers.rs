@@ -130,7 +130,10 @@ async fn meta_handshake_signature_and_statuses() {
         );
     }
     let row = tenant.get_message(msg_id).await.unwrap();
-    assert_eq!(row.status, "read");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Read
+    );
     assert!(row.read_at.is_some() && row.delivered_at.is_some());
     app.stop().await;
 }
