@@ -140,7 +140,7 @@ impl TenantStore {
                         message_id: parse_id(&message_id)?,
                         conversation_id: id,
                     }
-                    .into_job()?
+                    .to_job()?
                     .business(self.business_id)
                     .queue_key(format!("conversation:{id}"))
                     .idempotency_key(format!("resume:{message_id}:{now}")),
@@ -233,7 +233,7 @@ impl TenantStore {
                 .enqueue_tx(
                     tx,
                     SendMessage { message_id: id }
-                        .into_job()?
+                        .to_job()?
                         .business(self.business_id)
                         .queue_key(format!("send:{}", conversation.id))
                         .idempotency_key(format!("send:{id}"))

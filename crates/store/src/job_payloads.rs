@@ -12,7 +12,7 @@ pub trait JobPayload: Serialize + DeserializeOwned + Send + Sync + 'static {
     const KIND: &'static str;
 
     /// A job carrying this payload (set business, keys and limits with the `NewJob` methods).
-    fn into_job(&self) -> StoreResult<NewJob> {
+    fn to_job(&self) -> StoreResult<NewJob> {
         Ok(NewJob::new(Self::KIND, serde_json::to_value(self)?))
     }
 }

@@ -263,7 +263,7 @@ impl Store {
                 message_id,
                 conversation_id,
             }
-            .into_job()?
+            .to_job()?
             .business(business)
             .queue_key(format!("conversation:{conversation_id}"))
             .idempotency_key(format!("inbound:{message_id}")),

@@ -356,7 +356,7 @@ impl Worker {
                         self.store
                             .events
                             .publish(
-                                job.business_id.clone(),
+                                job.business_id,
                                 "job.dead",
                                 serde_json::json!({"id": job.id, "kind": job.kind, "error": msg}),
                             )
