@@ -16,13 +16,37 @@ use crate::{
 /// The job that sends one outbound message.
 pub const SEND_JOB: &str = SendMessage::KIND;
 
+/// Whether a conversation is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Open => "open",
+            ConversationStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Open, Self::Closed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+crate::text_enum::text_enum!(ConversationStatus);
+
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ConversationRow {
     pub id: String,
     pub customer_id: String,
     pub channel_id: String,
-    /// `open` or `closed`.
-    pub status: String,
+    pub status: ConversationStatus,
     pub assignee_id: Option<String>,
     pub bot_paused: bool,
     pub last_inbound_at: Option<i64>,
@@ -40,7 +64,7 @@ const CONV_COLUMNS: &str = "id, customer_id, channel_id, status, assignee_id, bo
 #[derive(Clone, Debug, Default)]
 pub struct ConversationFilter {
     pub channel_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ConversationStatus>,
     pub assignee_id: Option<String>,
     /// Conversations with a smaller id (the last id of the previous page).
     pub before: Option<String>,
@@ -50,7 +74,7 @@ pub struct ConversationFilter {
 /// A change to a conversation; `None` keeps the value.
 #[derive(Clone, Debug, Default)]
 pub struct ConversationUpdate {
-    pub status: Option<&'static str>,
+    pub status: Option<ConversationStatus>,
     /// `Some(None)` unassigns.
     pub assignee: Option<Option<UserId>>,
     pub bot_paused: Option<bool>,
@@ -83,7 +107,7 @@ impl TenantStore {
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.business_id)
             .bind(&f.channel_id)
-            .bind(&f.status)
+            .bind(f.status)
             .bind(&f.assignee_id)
             .bind(&f.before)
             .bind(f.limit)
@@ -165,7 +189,7 @@ impl TenantStore {
             "UPDATE conversations SET status = $3, assignee_id = $4, bot_paused = $5, updated_at = $6 WHERE id = $1 AND business_id = $2")
             .bind(id)
             .bind(self.business_id)
-            .bind(u.status.map(str::to_string).unwrap_or(current.status))
+            .bind(u.status.unwrap_or(current.status))
             .bind(assignee)
             .bind(u.bot_paused.unwrap_or(current.bot_paused))
             .bind(now_ms())

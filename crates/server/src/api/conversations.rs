@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ConversationId, UserId};
 use switchboard_store::{
-    conversations::{ConversationFilter, ConversationRow, ConversationUpdate},
+    conversations::{ConversationFilter, ConversationRow, ConversationStatus, ConversationUpdate},
     messaging::MessageRow,
 };
 
@@ -36,21 +36,18 @@ pub async fn list(
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Page<ConversationRow>>> {
     tenant.require_feature("messaging")?;
-    if q.status
-        .as_deref()
-        .is_some_and(|s| s != "open" && s != "closed")
-    {
-        return Err(ApiError::bad_request(
-            ErrorCode::InvalidQuery,
-            "status is open or closed",
-        ));
-    }
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(ConversationStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(ErrorCode::InvalidQuery, "status is open or closed")
+        })?),
+    };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = tenant
         .store
         .list_conversations(&ConversationFilter {
             channel_id: q.channel_id,
-            status: q.status,
+            status,
             assignee_id: q.assignee_id,
             before: q.cursor,
             limit,
@@ -118,11 +115,11 @@ pub async fn act(
             }
         }
         "close" => ConversationUpdate {
-            status: Some("closed"),
+            status: Some(ConversationStatus::Closed),
             ..Default::default()
         },
         "reopen" => ConversationUpdate {
-            status: Some("open"),
+            status: Some(ConversationStatus::Open),
             ..Default::default()
         },
         "pause_bot" => ConversationUpdate {
