@@ -1,6 +1,6 @@
 //! The message pipeline: one ingest for every source (webhooks, the API channel, Telegram
-//! polling), the outbox sender, channel credentials and provider setup, and the registry of
-//! typed jobs. No HTTP here: the server verifies and parses requests, then calls in.
+//! polling), turn processing, the outbox sender, channel credentials and provider setup, and
+//! the registry of typed jobs. No HTTP here: the server verifies and parses requests, then calls in.
 #![forbid(unsafe_code)]
 
 pub mod context;
@@ -13,6 +13,7 @@ pub mod setup;
 pub mod telegram_poll;
 pub mod tenant_url;
 pub mod throttle;
+pub mod turn;
 
 pub use context::Context;
 pub use creds::Credentials;

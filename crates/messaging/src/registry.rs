@@ -3,17 +3,23 @@
 //!
 //! | kind | payload | handler |
 //! |---|---|---|
-//! | `conversation.process` | [`ProcessConversation`] | the agent's turn, given by the host |
+//! | `conversation.process` | [`ProcessConversation`](switchboard_store::job_payloads::ProcessConversation) | [`ProcessTurn`], the agent's turn |
 //! | `message.send` | [`SendMessage`](switchboard_store::job_payloads::SendMessage) | [`SendOutbound`] |
 //! | `system.noop` | [`Noop`] | does nothing (benchmarks, queue checks) |
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use switchboard_store::{
-    job_payloads::{Noop, ProcessConversation},
+    job_payloads::Noop,
     jobs::Job,
     worker::{JobError, TypedJobHandler, WorkerBuilder},
 };
 
-use crate::{context::Context, send::SendOutbound};
+use crate::{
+    context::Context,
+    send::SendOutbound,
+    turn::{ProcessTurn, TurnHost},
+};
 
 struct NoopHandler;
 
@@ -25,13 +31,15 @@ impl TypedJobHandler for NoopHandler {
     }
 }
 
-/// Registers the pipeline's jobs; `turn` answers conversations (`conversation.process`).
-pub fn register<T>(builder: WorkerBuilder, ctx: &Context, turn: T) -> WorkerBuilder
-where
-    T: TypedJobHandler<Payload = ProcessConversation>,
-{
+/// Registers the pipeline's jobs; `host` gives turns their billing and CRM adapter.
+pub fn register(builder: WorkerBuilder, ctx: &Context, host: Arc<dyn TurnHost>) -> WorkerBuilder {
     builder
         .job(NoopHandler)
-        .job(turn)
+        .job(ProcessTurn {
+            store: ctx.store.clone(),
+            secrets: ctx.secrets.clone(),
+            outbound: ctx.outbound.clone(),
+            host,
+        })
         .job(SendOutbound::new(ctx.clone()))
 }

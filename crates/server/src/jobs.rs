@@ -1,21 +1,69 @@
-//! The worker pool of this server: the message pipeline's registry plus the billing sweep,
-//! with metrics on every outcome.
+//! The worker pool of this server: the message pipeline's registry (with billing and the CRM
+//! adapter handed to its turns) plus the billing sweep, with metrics on every outcome.
+use std::sync::Arc;
+
 use async_trait::async_trait;
+use switchboard_crm::CrmAdapter;
+use switchboard_messaging::turn::{ReplyGate, TurnHost};
 use switchboard_store::{
     Store,
-    job_payloads::ProcessConversation,
+    businesses::Business,
+    conversations::ConversationRow,
     jobs::{Job, JobStatus},
-    worker::{JobError, JobHandler, TypedJobHandler, Worker, WorkerConfig},
+    worker::{Worker, WorkerConfig},
 };
 
-/// The agent's turn, as the pipeline's `conversation.process` handler.
-struct Turn(crate::agent::ProcessTurn);
+/// Billing and the CRM adapter, as the pipeline's turns need them.
+struct Host {
+    store: Store,
+    /// For the payment-page link sent when a balance is too low.
+    public_base: Arc<str>,
+}
 
 #[async_trait]
-impl TypedJobHandler for Turn {
-    type Payload = ProcessConversation;
-    async fn run(&self, job: &Job, _payload: ProcessConversation) -> Result<(), JobError> {
-        JobHandler::run(&self.0, job).await
+impl TurnHost for Host {
+    fn crm_for(&self, business: &Business) -> Arc<dyn CrmAdapter> {
+        crate::agent::crm_for(&self.store, business)
+    }
+
+    async fn grant_welcome_credit(
+        &self,
+        business: &Business,
+        customer_id: &str,
+    ) -> anyhow::Result<()> {
+        crate::billing::grant_welcome_credit(&self.store, business, customer_id).await?;
+        Ok(())
+    }
+
+    async fn gate_ai_reply(
+        &self,
+        business: &Business,
+        conversation: &ConversationRow,
+        trigger_message_id: &str,
+    ) -> anyhow::Result<ReplyGate> {
+        let gate = crate::billing::gate_ai_reply(
+            &self.store,
+            business,
+            &conversation.customer_id,
+            conversation,
+            trigger_message_id,
+            &self.public_base,
+        )
+        .await?;
+        Ok(match gate {
+            crate::billing::ReplyGate::LowBalance { payment_message } => {
+                ReplyGate::LowBalance { payment_message }
+            }
+            _ => ReplyGate::Answer,
+        })
+    }
+
+    async fn refund_ai_reply(
+        &self,
+        business: &Business,
+        trigger_message_id: &str,
+    ) -> anyhow::Result<bool> {
+        Ok(crate::billing::refund_ai_reply(&self.store, business, trigger_message_id).await?)
     }
 }
 
@@ -23,7 +71,7 @@ pub fn build_worker(ctx: &switchboard_messaging::Context, config: WorkerConfig) 
     let store: &Store = &ctx.store;
     let builder = Worker::builder(store.clone())
         .config(config)
-        .observer(std::sync::Arc::new(
+        .observer(Arc::new(
             |job: &Job, result: &Result<(), String>, status: Option<&JobStatus>| {
                 crate::ops::metrics::job_finished(
                     &job.kind,
@@ -41,11 +89,9 @@ pub fn build_worker(ctx: &switchboard_messaging::Context, config: WorkerConfig) 
                 store: store.clone(),
             },
         );
-    let turn = Turn(crate::agent::ProcessTurn {
+    let host = Arc::new(Host {
         store: store.clone(),
-        secrets: ctx.secrets.clone(),
         public_base: ctx.public_base.clone(),
-        outbound: ctx.outbound.clone(),
     });
-    switchboard_messaging::registry::register(builder, ctx, turn).build()
+    switchboard_messaging::registry::register(builder, ctx, host).build()
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use switchboard_agent::settings::AgentSettings;
 use switchboard_domain::{
     BusinessId, ConversationId, MessageId, message::OutboundContent, time::now_ms,
 };
@@ -13,19 +14,13 @@ use switchboard_store::{
     businesses::Business,
     conversations::ConversationRow,
     crypto::SecretBox,
+    job_payloads::ProcessConversation,
     jobs::Job,
     messaging::MessageRow,
-    worker::{JobError, JobHandler},
+    worker::{JobError, TypedJobHandler},
 };
 
-use super::{Turn, config::AgentSettings};
-
-fn field<T: std::str::FromStr>(job: &Job, name: &str) -> Result<T, JobError> {
-    job.payload[name]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| JobError::fatal(format!("job payload lacks `{name}`")))
-}
+use super::{ReplyGate, TurnHost, commit::Turn, model_key::llm_config};
 
 /// The longest a burst can delay a turn, in multiples of the burst window.
 const MAX_BURST_WINDOWS: i64 = 5;
@@ -34,20 +29,22 @@ const MAX_BURST_WINDOWS: i64 = 5;
 pub struct ProcessTurn {
     pub store: Store,
     pub secrets: SecretBox,
-    /// For the payment-page link sent when a balance is too low.
-    pub public_base: Arc<str>,
     /// Model calls go through it: the model's URL is the tenant's.
     pub outbound: switchboard_channels::netguard::GuardedClient,
+    /// Billing and the CRM adapter.
+    pub host: Arc<dyn TurnHost>,
 }
 
 #[async_trait]
-impl JobHandler for ProcessTurn {
-    async fn run(&self, job: &Job) -> Result<(), JobError> {
+impl TypedJobHandler for ProcessTurn {
+    type Payload = ProcessConversation;
+
+    async fn run(&self, job: &Job, payload: ProcessConversation) -> Result<(), JobError> {
         let biz: BusinessId = job
             .business_id
             .ok_or_else(|| JobError::fatal("job has no business"))?;
-        let message: MessageId = field(job, "message_id")?;
-        let conversation: ConversationId = field(job, "conversation_id")?;
+        let message: MessageId = payload.message_id;
+        let conversation: ConversationId = payload.conversation_id;
         let tenant = self.store.tenant(biz);
         let msg = tenant.get_message(message).await?;
         if msg.processed_at.is_some() {
@@ -74,23 +71,19 @@ impl JobHandler for ProcessTurn {
         // Billing: a brand-new number gets the welcome credit, and an AI reply is paid for
         // before it is produced; with too little balance the agent is not called at all.
         if tenant.customer_created_at(&conv.customer_id).await? >= first.created_at {
-            crate::billing::grant_welcome_credit(&self.store, &business, &conv.customer_id)
+            self.host
+                .grant_welcome_credit(&business, &conv.customer_id)
                 .await
                 .map_err(JobError::retry)?;
         }
         // Keyed by the first unanswered message: a retried turn keeps its key even when more
         // messages arrived meanwhile, so it is never charged twice.
-        let gate = crate::billing::gate_ai_reply(
-            &self.store,
-            &business,
-            &conv.customer_id,
-            &conv,
-            &first.id,
-            &self.public_base,
-        )
-        .await
-        .map_err(JobError::retry)?;
-        if let crate::billing::ReplyGate::LowBalance { payment_message } = gate {
+        let gate = self
+            .host
+            .gate_ai_reply(&business, &conv, &first.id)
+            .await
+            .map_err(JobError::retry)?;
+        if let ReplyGate::LowBalance { payment_message } = gate {
             return payment_required(&tenant, &conv, &pending, payment_message).await;
         }
         let turn = Turn {
@@ -99,7 +92,8 @@ impl JobHandler for ProcessTurn {
             business: &business,
             conv: &conv,
             settings: &settings,
-            llm: super::config::llm_config(
+            crm: self.host.crm_for(&business),
+            llm: llm_config(
                 &settings,
                 sealed_key.as_deref(),
                 &self.secrets,
@@ -110,7 +104,7 @@ impl JobHandler for ProcessTurn {
         let result = turn.run(&pending).await;
         if result.is_err() && job.attempts >= job.max_attempts {
             // This was the last attempt: the customer paid for a reply that never comes.
-            match crate::billing::refund_ai_reply(&self.store, &business, &first.id).await {
+            match self.host.refund_ai_reply(&business, &first.id).await {
                 Ok(true) => {
                     tracing::warn!(conversation = %conv.id, "turn failed for good; AI reply refunded")
                 }

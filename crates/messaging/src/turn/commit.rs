@@ -2,6 +2,7 @@
 //! history), run it in the agent crate over the CRM-backed tools, and commit the reply to the
 //! outbox together with the turn's state, record and processed marks.
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -25,8 +26,10 @@ use switchboard_store::{
 };
 use tracing::Instrument;
 
-use super::config::AgentSettings;
-use super::{business_tz, crm_for};
+use switchboard_agent::settings::AgentSettings;
+use switchboard_crm::CrmAdapter;
+
+use super::business_tz;
 
 /// How old the first message of a turn may be for the turn to still start over when more
 /// messages arrive while it runs; past it the customer gets the answer in hand.
@@ -38,6 +41,7 @@ pub(super) struct Turn<'a> {
     pub business: &'a Business,
     pub conv: &'a ConversationRow,
     pub settings: &'a AgentSettings,
+    pub crm: Arc<dyn CrmAdapter>,
     pub llm: Option<LlmConfig>,
 }
 
@@ -66,7 +70,7 @@ impl Turn<'_> {
         let staff = self.tenant.list_staff(false).await?;
         let staff_names: HashMap<_, _> = staff.iter().map(|s| (s.id, s.name.clone())).collect();
         let tools = CrmTools::new(
-            crm_for(self.store, self.business),
+            self.crm.clone(),
             Conversation {
                 id: conversation,
                 customer,
