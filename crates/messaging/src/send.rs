@@ -78,9 +78,7 @@ impl TypedJobHandler for SendOutbound {
         {
             return Ok(()); // Sent (or failed) by an earlier attempt: never send twice.
         }
-        let channel = tenant
-            .get_channel(msg.channel_id.parse().map_err(JobError::fatal)?)
-            .await?;
+        let channel = tenant.get_channel(msg.channel_id).await?;
         let kind = channel.kind()?;
         let creds = Credentials::open(&self.secrets, &channel).map_err(JobError::fatal)?;
         let callback = Some(format!(
@@ -106,7 +104,7 @@ impl TypedJobHandler for SendOutbound {
         };
         let Some(to) = self
             .store
-            .customer_address(&msg.customer_id, address_kind(kind))
+            .customer_address(msg.customer_id, address_kind(kind))
             .await?
         else {
             self.store
@@ -132,7 +130,7 @@ impl TypedJobHandler for SendOutbound {
             SendClaim::Done => return Ok(()),
             SendClaim::Unknown => return outcome_unknown(&self.store, id).await,
         }
-        match sender.send(&to, &content, &msg.id).await {
+        match sender.send(&to, &content, &msg.id.to_string()).await {
             Ok(sent) => self.record_accepted(id, sent).await,
             Err(e) if e.may_have_been_sent() => {
                 let _ = self

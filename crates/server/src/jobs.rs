@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use switchboard_crm::CrmAdapter;
+use switchboard_domain::{CustomerId, MessageId};
 use switchboard_messaging::turn::{ReplyGate, TurnHost};
 use switchboard_store::{
     Store,
@@ -29,9 +30,9 @@ impl TurnHost for Host {
     async fn grant_welcome_credit(
         &self,
         business: &Business,
-        customer_id: &str,
+        customer: CustomerId,
     ) -> anyhow::Result<()> {
-        crate::billing::grant_welcome_credit(&self.store, business, customer_id).await?;
+        crate::billing::grant_welcome_credit(&self.store, business, &customer.to_string()).await?;
         Ok(())
     }
 
@@ -39,14 +40,14 @@ impl TurnHost for Host {
         &self,
         business: &Business,
         conversation: &ConversationRow,
-        trigger_message_id: &str,
+        trigger: MessageId,
     ) -> anyhow::Result<ReplyGate> {
         let gate = crate::billing::gate_ai_reply(
             &self.store,
             business,
-            &conversation.customer_id,
+            &conversation.customer_id.to_string(),
             conversation,
-            trigger_message_id,
+            &trigger.to_string(),
             &self.public_base,
         )
         .await?;
@@ -61,9 +62,9 @@ impl TurnHost for Host {
     async fn refund_ai_reply(
         &self,
         business: &Business,
-        trigger_message_id: &str,
+        trigger: MessageId,
     ) -> anyhow::Result<bool> {
-        Ok(crate::billing::refund_ai_reply(&self.store, business, trigger_message_id).await?)
+        Ok(crate::billing::refund_ai_reply(&self.store, business, &trigger.to_string()).await?)
     }
 }
 

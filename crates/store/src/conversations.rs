@@ -2,7 +2,8 @@
 //! messages (rows plus their send jobs in one transaction) and recording send outcomes.
 use serde::Serialize;
 use switchboard_domain::{
-    ConversationId, MessageId, UserId, message::OutboundContent, time::now_ms,
+    ChannelId, ConversationId, CustomerId, MessageId, UserId, message::OutboundContent,
+    time::now_ms,
 };
 
 use crate::{
@@ -43,11 +44,11 @@ crate::text_enum::text_enum!(ConversationStatus);
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ConversationRow {
-    pub id: String,
-    pub customer_id: String,
-    pub channel_id: String,
+    pub id: ConversationId,
+    pub customer_id: CustomerId,
+    pub channel_id: ChannelId,
     pub status: ConversationStatus,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     pub bot_paused: bool,
     pub last_inbound_at: Option<i64>,
     pub last_message_at: Option<i64>,
@@ -63,9 +64,9 @@ const CONV_COLUMNS: &str = "id, customer_id, channel_id, status, assignee_id, bo
 
 #[derive(Clone, Debug, Default)]
 pub struct ConversationFilter {
-    pub channel_id: Option<String>,
+    pub channel_id: Option<ChannelId>,
     pub status: Option<ConversationStatus>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     /// Conversations with a smaller id (the last id of the previous page).
     pub before: Option<String>,
     pub limit: i64,
@@ -106,9 +107,9 @@ impl TenantStore {
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.business_id)
-            .bind(&f.channel_id)
+            .bind(f.channel_id)
             .bind(f.status)
-            .bind(&f.assignee_id)
+            .bind(f.assignee_id)
             .bind(&f.before)
             .bind(f.limit)
             .fetch_all(p)
@@ -182,8 +183,8 @@ impl TenantStore {
     ) -> StoreResult<ConversationRow> {
         let current = self.get_conversation(id).await?;
         let assignee = match u.assignee {
-            Some(a) => a.map(|x| x.to_string()),
-            None => current.assignee_id.clone(),
+            Some(a) => a,
+            None => current.assignee_id,
         };
         on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE conversations SET status = $3, assignee_id = $4, bot_paused = $5, updated_at = $6 WHERE id = $1 AND business_id = $2")
@@ -242,9 +243,9 @@ impl TenantStore {
                  VALUES ($1, $2, $3, $4, $5, 'out', $6, $7, $8, 'queued', $9, $10, $10)")
                 .bind(id)
                 .bind(self.business_id)
-                .bind(&conversation.id)
-                .bind(&conversation.customer_id)
-                .bind(&conversation.channel_id)
+                .bind(conversation.id)
+                .bind(conversation.customer_id)
+                .bind(conversation.channel_id)
                 .bind(author)
                 .bind(part.as_plain_text().unwrap_or_default())
                 .bind(serde_json::to_string(part)?)
@@ -269,7 +270,7 @@ impl TenantStore {
         let human = author.starts_with("user:") || author.starts_with("api_key:");
         on_tx!(&mut *tx, c => sqlx::query(
             "UPDATE conversations SET last_message_at = $2, updated_at = $2, bot_paused = (bot_paused OR $3) WHERE id = $1")
-            .bind(&conversation.id)
+            .bind(conversation.id)
             .bind(now)
             .bind(human)
             .execute(&mut *c)
@@ -280,7 +281,7 @@ impl TenantStore {
             // resumed it must not answer those messages a second time.
             on_tx!(&mut *tx, c => sqlx::query(
                 "UPDATE messages SET processed_at = $2 WHERE conversation_id = $1 AND direction = 'in' AND processed_at IS NULL")
-                .bind(&conversation.id)
+                .bind(conversation.id)
                 .bind(now)
                 .execute(&mut *c)
                 .await
@@ -332,7 +333,7 @@ impl Store {
     /// Where to deliver a customer's messages on a channel: the identity value of `kind`.
     pub async fn customer_address(
         &self,
-        customer_id: &str,
+        customer_id: CustomerId,
         kind: &str,
     ) -> StoreResult<Option<String>> {
         Ok(on_db!(&self.db, r, p => sqlx::query_scalar(

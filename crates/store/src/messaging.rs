@@ -127,10 +127,10 @@ impl std::fmt::Display for MessageStatus {
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct MessageRow {
-    pub id: String,
-    pub conversation_id: String,
-    pub customer_id: String,
-    pub channel_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub customer_id: CustomerId,
+    pub channel_id: ChannelId,
     /// `in` or `out`.
     pub direction: String,
     /// `customer`, `bot`, `user:<id>` or `api_key:<id>`.

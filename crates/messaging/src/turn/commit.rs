@@ -56,11 +56,9 @@ impl Turn<'_> {
         let turn_key: MessageId = pending
             .first()
             .ok_or_else(|| JobError::fatal("no message to answer"))?
-            .id
-            .parse()
-            .map_err(JobError::fatal)?;
-        let customer: CustomerId = self.conv.customer_id.parse().map_err(JobError::fatal)?;
-        let conversation: ConversationId = self.conv.id.parse().map_err(JobError::fatal)?;
+            .id;
+        let customer: CustomerId = self.conv.customer_id;
+        let conversation: ConversationId = self.conv.id;
         let text = pending
             .iter()
             .map(|m| m.body.trim())
@@ -74,7 +72,7 @@ impl Turn<'_> {
             Conversation {
                 id: conversation,
                 customer,
-                channel_id: self.conv.channel_id.clone(),
+                channel_id: self.conv.channel_id.to_string(),
                 turn_key,
             },
             self.settings.hold_ttl_ms(),
@@ -113,8 +111,8 @@ impl Turn<'_> {
     fn record(&self, newest: &MessageRow, outcome: &TurnOutcome, started: Instant) -> TurnRecord {
         TurnRecord {
             id: uuid::Uuid::now_v7().to_string(),
-            conversation_id: self.conv.id.clone(),
-            message_id: newest.id.clone(),
+            conversation_id: self.conv.id.to_string(),
+            message_id: newest.id.to_string(),
             engine: outcome.engine.as_str().to_string(),
             model: outcome.model.clone(),
             prompt_tokens: outcome.usage.prompt,
@@ -145,7 +143,7 @@ impl Turn<'_> {
         outcome: TurnOutcome,
         record: TurnRecord,
     ) -> Result<(), JobError> {
-        let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
+        let answered: Vec<MessageId> = pending.iter().map(|m| m.id).collect();
         let reply = if outcome.reply.trim().is_empty() {
             Vec::new()
         } else {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono_tz::Tz;
 use switchboard_crm::CrmAdapter;
+use switchboard_domain::{CustomerId, MessageId};
 use switchboard_store::{businesses::Business, conversations::ConversationRow};
 
 pub use model_key::{key_context, llm_config};
@@ -38,7 +39,7 @@ pub trait TurnHost: Send + Sync + 'static {
     async fn grant_welcome_credit(
         &self,
         business: &Business,
-        customer_id: &str,
+        customer: CustomerId,
     ) -> anyhow::Result<()>;
 
     /// Pays for an AI reply before it is produced, keyed by the message that triggered it.
@@ -46,14 +47,14 @@ pub trait TurnHost: Send + Sync + 'static {
         &self,
         business: &Business,
         conversation: &ConversationRow,
-        trigger_message_id: &str,
+        trigger: MessageId,
     ) -> anyhow::Result<ReplyGate>;
 
     /// Refunds the reply a turn that failed for good had paid for; whether it did.
     async fn refund_ai_reply(
         &self,
         business: &Business,
-        trigger_message_id: &str,
+        trigger: MessageId,
     ) -> anyhow::Result<bool>;
 }
 

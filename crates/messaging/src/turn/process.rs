@@ -70,9 +70,13 @@ impl TypedJobHandler for ProcessTurn {
         }
         // Billing: a brand-new number gets the welcome credit, and an AI reply is paid for
         // before it is produced; with too little balance the agent is not called at all.
-        if tenant.customer_created_at(&conv.customer_id).await? >= first.created_at {
+        if tenant
+            .customer_created_at(&conv.customer_id.to_string())
+            .await?
+            >= first.created_at
+        {
             self.host
-                .grant_welcome_credit(&business, &conv.customer_id)
+                .grant_welcome_credit(&business, conv.customer_id)
                 .await
                 .map_err(JobError::retry)?;
         }
@@ -80,7 +84,7 @@ impl TypedJobHandler for ProcessTurn {
         // messages arrived meanwhile, so it is never charged twice.
         let gate = self
             .host
-            .gate_ai_reply(&business, &conv, &first.id)
+            .gate_ai_reply(&business, &conv, first.id)
             .await
             .map_err(JobError::retry)?;
         if let ReplyGate::LowBalance { payment_message } = gate {
@@ -104,7 +108,7 @@ impl TypedJobHandler for ProcessTurn {
         let result = turn.run(&pending).await;
         if result.is_err() && job.attempts >= job.max_attempts {
             // This was the last attempt: the customer paid for a reply that never comes.
-            match self.host.refund_ai_reply(&business, &first.id).await {
+            match self.host.refund_ai_reply(&business, first.id).await {
                 Ok(true) => {
                     tracing::warn!(conversation = %conv.id, "turn failed for good; AI reply refunded")
                 }
@@ -130,9 +134,9 @@ async fn payment_required(
     let newest = pending
         .last()
         .ok_or_else(|| JobError::fatal("no message to answer"))?;
-    let conversation: ConversationId = conv.id.parse().map_err(JobError::fatal)?;
+    let conversation: ConversationId = conv.id;
     let state = tenant.conversation_state(conversation).await?;
-    let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
+    let answered: Vec<MessageId> = pending.iter().map(|m| m.id).collect();
     let reply = payment_message.clone().unwrap_or_default();
     tenant
         .commit_turn(TurnCommit {
@@ -141,8 +145,8 @@ async fn payment_required(
             state,
             turn: TurnRecord {
                 id: uuid::Uuid::now_v7().to_string(),
-                conversation_id: conv.id.clone(),
-                message_id: newest.id.clone(),
+                conversation_id: conv.id.to_string(),
+                message_id: newest.id.to_string(),
                 engine: "payment_required".into(),
                 model: None,
                 prompt_tokens: 0,

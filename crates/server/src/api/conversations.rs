@@ -3,7 +3,7 @@
 //! conversations the agent passed to a person.
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use switchboard_domain::{ConversationId, UserId};
+use switchboard_domain::{ChannelId, ConversationId, CustomerId, UserId};
 use switchboard_store::{
     conversations::{ConversationFilter, ConversationRow, ConversationStatus, ConversationUpdate},
     messaging::MessageRow,
@@ -43,17 +43,24 @@ pub async fn list(
         })?),
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    // An id that cannot be one matches no conversation.
+    let (Ok(channel_id), Ok(assignee_id)) = (
+        q.channel_id.as_deref().map(str::parse).transpose(),
+        q.assignee_id.as_deref().map(str::parse).transpose(),
+    ) else {
+        return Ok(AppJson(Page::new(Vec::new(), limit, |c| c.id.to_string())));
+    };
     let rows = tenant
         .store
         .list_conversations(&ConversationFilter {
-            channel_id: q.channel_id,
+            channel_id,
             status,
-            assignee_id: q.assignee_id,
+            assignee_id,
             before: q.cursor,
             limit,
         })
         .await?;
-    Ok(AppJson(Page::new(rows, limit, |c| c.id.clone())))
+    Ok(AppJson(Page::new(rows, limit, |c| c.id.to_string())))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -146,17 +153,17 @@ pub struct HandoverQuery {
 /// A conversation the agent handed to a person, waiting for staff.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Handover {
-    pub conversation_id: String,
-    pub customer_id: String,
+    pub conversation_id: ConversationId,
+    pub customer_id: CustomerId,
     /// The customer's name, when known.
     pub customer_name: String,
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     /// Why the agent handed over.
     pub reason: String,
     /// When (ms since the epoch).
     pub since: i64,
     pub last_inbound_at: Option<i64>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
 }
 
 /// Open handovers, the longest waiting first: the agent told these customers a person will
@@ -174,10 +181,7 @@ pub async fn handovers(
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for c in rows {
-        let customer_name = match c.customer_id.parse() {
-            Ok(id) => tenant.store.customer_profile(id).await?.0,
-            Err(_) => String::new(),
-        };
+        let customer_name = tenant.store.customer_profile(c.customer_id).await?.0;
         out.push(Handover {
             conversation_id: c.id,
             customer_id: c.customer_id,

@@ -55,7 +55,7 @@ pub async fn send(
             return Ok((
                 StatusCode::ACCEPTED,
                 AppJson(Queued {
-                    message_ids: vec![first.id],
+                    message_ids: vec![first.id.to_string()],
                 }),
             ));
         }
@@ -63,11 +63,8 @@ pub async fn send(
     let conv = tenant.store.get_conversation(body.conversation_id).await?;
     state
         .limits
-        .send(&tenant.id().to_string(), &conv.customer_id)?;
-    let channel = tenant
-        .store
-        .get_channel(conv.channel_id.parse().map_err(|_| ApiError::NotFound)?)
-        .await?;
+        .send(&tenant.id().to_string(), &conv.customer_id.to_string())?;
+    let channel = tenant.store.get_channel(conv.channel_id).await?;
     let kind = channel.kind()?;
     if let OutboundContent::Text { body: t } = &body.content
         && t.trim().is_empty()
