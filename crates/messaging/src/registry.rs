@@ -31,7 +31,7 @@ impl TypedJobHandler for NoopHandler {
     }
 }
 
-/// Registers the pipeline's jobs; `host` gives turns their billing and CRM adapter.
+/// Registers the pipeline's jobs; `host` gives turns the CRM adapter of a business.
 pub fn register(builder: WorkerBuilder, ctx: &Context, host: Arc<dyn TurnHost>) -> WorkerBuilder {
     builder
         .job(NoopHandler)
@@ -39,6 +39,7 @@ pub fn register(builder: WorkerBuilder, ctx: &Context, host: Arc<dyn TurnHost>) 
             store: ctx.store.clone(),
             secrets: ctx.secrets.clone(),
             outbound: ctx.outbound.clone(),
+            public_base: ctx.public_base.clone(),
             host,
         })
         .job(SendOutbound::new(ctx.clone()))

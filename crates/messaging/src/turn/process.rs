@@ -20,7 +20,7 @@ use switchboard_store::{
     worker::{JobError, TypedJobHandler},
 };
 
-use super::{ReplyGate, TurnHost, commit::Turn, model_key::llm_config};
+use super::{TurnHost, commit::Turn, model_key::llm_config};
 
 /// The longest a burst can delay a turn, in multiples of the burst window.
 const MAX_BURST_WINDOWS: i64 = 5;
@@ -31,7 +31,9 @@ pub struct ProcessTurn {
     pub secrets: SecretBox,
     /// Model calls go through it: the model's URL is the tenant's.
     pub outbound: switchboard_channels::netguard::GuardedClient,
-    /// Billing and the CRM adapter.
+    /// For the payment-page link sent when a balance is too low.
+    pub public_base: Arc<str>,
+    /// The CRM adapter of a business.
     pub host: Arc<dyn TurnHost>,
 }
 
@@ -75,19 +77,24 @@ impl TypedJobHandler for ProcessTurn {
             .await?
             >= first.created_at
         {
-            self.host
-                .grant_welcome_credit(&business, conv.customer_id)
+            let customer = conv.customer_id.to_string();
+            switchboard_billing::grant_welcome_credit(&self.store, &business, &customer)
                 .await
                 .map_err(JobError::retry)?;
         }
         // Keyed by the first unanswered message: a retried turn keeps its key even when more
         // messages arrived meanwhile, so it is never charged twice.
-        let gate = self
-            .host
-            .gate_ai_reply(&business, &conv, first.id)
-            .await
-            .map_err(JobError::retry)?;
-        if let ReplyGate::LowBalance { payment_message } = gate {
+        let gate = switchboard_billing::gate_ai_reply(
+            &self.store,
+            &business,
+            &conv.customer_id.to_string(),
+            &conv,
+            &first.id.to_string(),
+            &self.public_base,
+        )
+        .await
+        .map_err(JobError::retry)?;
+        if let switchboard_billing::ReplyGate::LowBalance { payment_message } = gate {
             return payment_required(&tenant, &conv, &pending, payment_message).await;
         }
         let turn = Turn {
@@ -108,7 +115,8 @@ impl TypedJobHandler for ProcessTurn {
         let result = turn.run(&pending).await;
         if result.is_err() && job.attempts >= job.max_attempts {
             // This was the last attempt: the customer paid for a reply that never comes.
-            match self.host.refund_ai_reply(&business, first.id).await {
+            let trigger = first.id.to_string();
+            match switchboard_billing::refund_ai_reply(&self.store, &business, &trigger).await {
                 Ok(true) => {
                     tracing::warn!(conversation = %conv.id, "turn failed for good; AI reply refunded")
                 }
