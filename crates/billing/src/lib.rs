@@ -25,4 +25,4 @@ pub use error::BillingError;
 pub use tariff::{BillingTariff, PaymentProvider, WalletUnit};
 
 /// The feature flag that switches billing on for a business.
-pub const FEATURE: &str = "billing";
+pub const FEATURE: switchboard_domain::Feature = switchboard_domain::Feature::Billing;

@@ -9,7 +9,6 @@ mod process;
 
 use std::sync::Arc;
 
-use chrono_tz::Tz;
 use switchboard_crm::CrmAdapter;
 use switchboard_store::businesses::Business;
 
@@ -23,7 +22,4 @@ pub trait TurnHost: Send + Sync + 'static {
     fn crm_for(&self, business: &Business) -> Arc<dyn CrmAdapter>;
 }
 
-/// The time zone of a business (UTC when it names none we know).
-pub fn business_tz(business: &Business) -> Tz {
-    business.time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
+pub use switchboard_crm::business_tz;

@@ -56,7 +56,10 @@ impl TypedJobHandler for ProcessTurn {
         let conv = tenant.get_conversation(conversation).await?;
         let (stored, sealed_key) = tenant.agent_config().await?;
         let settings = AgentSettings::from_stored(stored);
-        if conv.bot_paused || !business.feature_enabled("agent") || !settings.enabled {
+        if conv.bot_paused
+            || !business.feature_enabled(switchboard_domain::Feature::Agent)
+            || !settings.enabled
+        {
             return passive(&tenant, &business, &conv, message).await;
         }
         let pending = tenant.unprocessed_inbound(conversation).await?;

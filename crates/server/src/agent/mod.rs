@@ -5,15 +5,15 @@ pub mod config;
 
 use std::sync::Arc;
 
-use switchboard_crm::{BuiltinCalendar, CrmAdapter};
+use chrono_tz::Tz;
+use switchboard_crm::CrmAdapter;
 use switchboard_store::{Store, businesses::Business};
-
-pub use switchboard_messaging::turn::business_tz;
 
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
 pub fn crm_for(store: &Store, business: &Business) -> Arc<dyn CrmAdapter> {
-    Arc::new(
-        BuiltinCalendar::new(store.tenant(business.id), business_tz(business))
-            .with_grid(business.slot_step_min),
-    )
+    switchboard_crm::adapter_for(store, business)
+}
+
+pub fn business_tz(business: &Business) -> Tz {
+    switchboard_crm::business_tz(business)
 }

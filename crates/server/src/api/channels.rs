@@ -62,12 +62,12 @@ pub(crate) fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
     })
 }
 
-pub(crate) fn feature_for(kind: ChannelKind) -> Option<&'static str> {
+pub(crate) fn feature_for(kind: ChannelKind) -> Option<switchboard_domain::Feature> {
     match kind {
         ChannelKind::TwilioWhatsapp | ChannelKind::MetaWhatsapp | ChannelKind::WhatsappWeb => {
-            Some("whatsapp")
+            Some(switchboard_domain::Feature::Whatsapp)
         }
-        ChannelKind::Telegram => Some("telegram"),
+        ChannelKind::Telegram => Some(switchboard_domain::Feature::Telegram),
         _ => None,
     }
 }
@@ -80,7 +80,7 @@ pub async fn create(
     tenant: Tenant,
     AppJson(body): AppJson<CreateChannel>,
 ) -> ApiResult<(StatusCode, AppJson<Channel>)> {
-    tenant.require_feature("messaging")?;
+    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     if let Some(f) = feature_for(body.kind) {
         tenant.require_feature(f)?;
     }
@@ -169,7 +169,7 @@ pub async fn list(
     State(state): State<AppState>,
     tenant: Tenant,
 ) -> ApiResult<AppJson<Vec<Channel>>> {
-    tenant.require_feature("messaging")?;
+    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let rows = tenant.store.list_channels().await?;
     Ok(AppJson(
         rows.into_iter()
@@ -187,7 +187,7 @@ pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature("messaging")?;
+    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     Ok(AppJson(view(&state, tenant.store.get_channel(id).await?)?))
 }
 
@@ -212,7 +212,7 @@ pub async fn health(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<ChannelHealth>> {
-    tenant.require_feature("messaging")?;
+    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let row = tenant.store.get_channel(id).await?;
     let mut out = ChannelHealth {
         last_inbound_at: row.last_inbound_at,
@@ -244,7 +244,7 @@ pub async fn telegram_set_webhook(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature("messaging")?;
+    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
     setup::set_telegram_webhook(&context(&state), &row).await?;
