@@ -67,11 +67,14 @@ impl AppState {
         let http = switchboard_channels::build_guarded_client(policy.clone())?;
         let outbound = GuardedClient::new(http.clone(), policy);
         let limits = crate::ops::limits::Limits::new(config.webhook_rate_per_sec);
+        let pipeline = switchboard_messaging::Context {
+            store: store.clone(),
+            secrets: secrets.clone(),
+            outbound: outbound.clone(),
+            public_base: config.public_base().into(),
+        };
         let worker = jobs::build_worker(
-            &store,
-            &secrets,
-            &outbound,
-            config.public_base(),
+            &pipeline,
             WorkerConfig {
                 concurrency: config.worker_concurrency.max(1),
                 backoff_base: Duration::from_millis(config.job_retry_base_ms.max(1)),
@@ -167,8 +170,8 @@ pub async fn launch(
     let worker = if state.config.run_workers {
         let w = state.worker.clone();
         let token = shutdown.clone();
-        let poller = tokio::spawn(crate::messaging::telegram_poll::run(
-            state.clone(),
+        let poller = tokio::spawn(switchboard_messaging::telegram_poll::run(
+            crate::messaging::poller(&state),
             shutdown.clone(),
         ));
         let sweeper = tokio::spawn(switchboard_billing::sweep::run_scheduler(

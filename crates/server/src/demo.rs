@@ -20,8 +20,8 @@ use crate::{
     app::{AppState, launch, shutdown_on_signals},
     cli::DemoArgs,
     config::Config,
-    messaging::creds::Credentials,
 };
+use switchboard_messaging::Credentials;
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_OWNER_EMAIL: &str = "owner@demo.switchboard.local";
@@ -117,7 +117,7 @@ pub async fn prepare(
             .await?
             .into_iter()
             .find(|c| c.kind == ChannelKind::Api.as_str())
-            .map(|c| c.id)
+            .map(|c| c.id.to_string())
             .unwrap_or_default();
     }
     store.close().await;
@@ -272,7 +272,7 @@ async fn seed_salon(
             kind: ChannelKind::Api,
             name: "Demo web chat".into(),
             address: String::new(),
-            credentials: Credentials::default().seal(secrets, &id.to_string())?,
+            credentials: Credentials::default().seal(secrets, id)?,
             api_base: None,
             settings: serde_json::json!({}),
         })

@@ -32,13 +32,15 @@ impl JobStatus {
     }
 }
 
+crate::text_enum::text_enum!(JobStatus);
+
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
-    pub business_id: Option<String>,
+    pub business_id: Option<BusinessId>,
     pub queue_key: Option<String>,
     pub idempotency_key: Option<String>,
     pub status: JobStatus,
@@ -56,10 +58,10 @@ struct JobRow {
     id: i64,
     kind: String,
     payload: String,
-    business_id: Option<String>,
+    business_id: Option<BusinessId>,
     queue_key: Option<String>,
     idempotency_key: Option<String>,
-    status: String,
+    status: JobStatus,
     attempts: i32,
     max_attempts: i32,
     run_at: i64,
@@ -79,8 +81,7 @@ impl TryFrom<JobRow> for Job {
             business_id: r.business_id,
             queue_key: r.queue_key,
             idempotency_key: r.idempotency_key,
-            status: JobStatus::parse(&r.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("job status {}", r.status)))?,
+            status: r.status,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
             run_at: r.run_at,
@@ -176,7 +177,7 @@ impl Store {
         let inserted: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(INSERT)
             .bind(&job.kind)
             .bind(&payload)
-            .bind(job.business_id.map(|b| b.to_string()))
+            .bind(job.business_id)
             .bind(&job.queue_key)
             .bind(&job.idempotency_key)
             .bind(job.max_attempts)
@@ -296,7 +297,7 @@ impl Store {
     ) -> StoreResult<JobStatus> {
         let now = self.clock.now_ms();
         let error: String = error.chars().take(2000).collect();
-        let status: Option<String> = on_db!(&self.db, w, p => sqlx::query_scalar(
+        let status: Option<JobStatus> = on_db!(&self.db, w, p => sqlx::query_scalar(
             "UPDATE jobs SET \
                status = CASE WHEN $4 IS NULL OR attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
                run_at = COALESCE($4, run_at), locked_until = NULL, last_error = $3, updated_at = $5, \
@@ -309,9 +310,7 @@ impl Store {
             .bind(now)
             .fetch_optional(p)
             .await)?;
-        status
-            .and_then(|s| JobStatus::parse(&s))
-            .ok_or(StoreError::NotFound)
+        status.ok_or(StoreError::NotFound)
     }
 
     pub async fn get_job(&self, id: i64) -> StoreResult<Job> {
@@ -333,8 +332,8 @@ impl Store {
              AND ($3 IS NULL OR id < $3) ORDER BY id DESC LIMIT $4"
         );
         let rows: Vec<JobRow> = on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(business.map(|b| b.to_string()))
-            .bind(status.map(|s| s.as_str()))
+            .bind(business)
+            .bind(status)
             .bind(before)
             .bind(limit)
             .fetch_all(p)
@@ -349,7 +348,7 @@ impl Store {
              WHERE id = $1 AND status = 'dead' AND ($3 IS NULL OR business_id = $3)")
             .bind(id)
             .bind(self.clock.now_ms())
-            .bind(business.map(|b| b.to_string()))
+            .bind(business)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::{
     Store, StoreResult,
+    job_payloads::JobPayload,
     jobs::{Job, JobStatus},
 };
 
@@ -51,6 +52,26 @@ impl From<crate::StoreError> for JobError {
 #[async_trait]
 pub trait JobHandler: Send + Sync + 'static {
     async fn run(&self, job: &Job) -> Result<(), JobError>;
+}
+
+/// A handler of one typed job kind: the worker decodes the payload before calling it, and a
+/// payload that does not decode kills the job (no attempt could ever succeed).
+#[async_trait]
+pub trait TypedJobHandler: Send + Sync + 'static {
+    type Payload: JobPayload;
+    async fn run(&self, job: &Job, payload: Self::Payload) -> Result<(), JobError>;
+}
+
+struct Typed<H>(H);
+
+#[async_trait]
+impl<H: TypedJobHandler> JobHandler for Typed<H> {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let payload = serde_json::from_value(job.payload.clone()).map_err(|e| {
+            JobError::fatal(format!("job payload of `{}` not understood: {e}", job.kind))
+        })?;
+        self.0.run(job, payload).await
+    }
 }
 
 /// Tunables of the pool.
@@ -100,6 +121,10 @@ impl WorkerBuilder {
     pub fn handler(mut self, kind: &str, h: impl JobHandler) -> Self {
         self.handlers.insert(kind.to_string(), Arc::new(h));
         self
+    }
+    /// Registers a typed handler under its payload's kind.
+    pub fn job<H: TypedJobHandler>(self, h: H) -> Self {
+        self.handler(H::Payload::KIND, Typed(h))
     }
     pub fn handler_arc(mut self, kind: &str, h: Arc<dyn JobHandler>) -> Self {
         self.handlers.insert(kind.to_string(), h);
@@ -322,7 +347,7 @@ impl Worker {
                         self.store
                             .events
                             .publish(
-                                job.business_id.clone(),
+                                job.business_id,
                                 "job.dead",
                                 serde_json::json!({"id": job.id, "kind": job.kind, "error": msg}),
                             )

@@ -13,8 +13,8 @@ use crate::{
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
-    messaging::creds::Credentials,
 };
+use switchboard_messaging::Credentials;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -121,7 +121,7 @@ pub async fn update(
     let creds = match &body.credentials {
         Some(sent) => {
             let merged = merge_credentials(&stored, sent)?.validate(kind)?;
-            update.credentials = Some(merged.seal(&state.secrets, &row.id)?);
+            update.credentials = Some(merged.seal(&state.secrets, row.id)?);
             merged
         }
         None => stored,
@@ -133,7 +133,7 @@ pub async fn update(
     tenant
         .audit(
             "channel.update",
-            Some(row.id.clone()),
+            Some(row.id.to_string()),
             serde_json::json!({
                 "name": body.name.is_some(),
                 "credentials": body.credentials.is_some(),
@@ -159,7 +159,7 @@ pub async fn delete(tenant: Tenant, AppPath(id): AppPath<ChannelId>) -> ApiResul
     tenant
         .audit(
             "channel.delete",
-            Some(row.id.clone()),
+            Some(row.id.to_string()),
             serde_json::json!({"kind": row.kind}),
         )
         .await?;

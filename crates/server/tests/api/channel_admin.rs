@@ -4,7 +4,7 @@
 //! inbound message delivered twice answers the first delivery's conversation.
 use reqwest::Method;
 use serde_json::{Value, json};
-use switchboard_server::messaging::creds::Credentials;
+use switchboard_messaging::Credentials;
 use switchboard_test_support::twilio;
 
 use crate::helpers::{TestApp, assert_error, spawn_app};

@@ -19,6 +19,7 @@ mod handover;
 mod helpers;
 mod http;
 mod i18n;
+mod ingest_events;
 mod jobs;
 mod latency;
 mod messaging;

@@ -268,7 +268,12 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
     let tenant = app.store.tenant(a.business_id.parse().unwrap());
     let row = tenant.get_message(msg_id.parse().unwrap()).await.unwrap();
     assert!(
-        matches!(row.status.as_str(), "queued" | "sending" | "sent"),
+        matches!(
+            row.status,
+            switchboard_store::messaging::MessageStatus::Queued
+                | switchboard_store::messaging::MessageStatus::Sending
+                | switchboard_store::messaging::MessageStatus::Sent
+        ),
         "{}",
         row.status
     );
@@ -303,7 +308,10 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
         );
     }
     let row = tenant.get_message(msg_id.parse().unwrap()).await.unwrap();
-    assert_eq!(row.status, "read");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Read
+    );
     assert!(row.sent_at.is_some() && row.delivered_at.is_some() && row.read_at.is_some());
 
     // A 400 is a permanent failure with the provider's code, and is not retried.
@@ -330,7 +338,10 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
         .get_message(first["message_ids"][0].as_str().unwrap().parse().unwrap())
         .await
         .unwrap();
-    assert_eq!(row.status, "failed");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Failed
+    );
     assert_eq!(row.error_code.as_deref(), Some("21211"));
     app.stop().await;
 }

@@ -124,7 +124,10 @@ async fn meta_handshake_signature_and_statuses() {
         );
     }
     let row = tenant.get_message(msg_id).await.unwrap();
-    assert_eq!(row.status, "read");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Read
+    );
     assert!(row.read_at.is_some() && row.delivered_at.is_some());
     app.stop().await;
 }
@@ -297,9 +300,7 @@ async fn telegram_long_polling_stores_updates_once() {
         .get_channel(ch["id"].as_str().unwrap().parse().unwrap())
         .await
         .unwrap();
-    assert!(switchboard_server::messaging::telegram_poll::is_polling(
-        &row
-    ));
+    assert!(switchboard_messaging::telegram_poll::is_polling(&row));
     fake.push_update(telegram::text_update(
         7001,
         777,
@@ -314,12 +315,13 @@ async fn telegram_long_polling_stores_updates_once() {
         None,
         "Можно записаться?",
     ));
-    let offset = switchboard_server::messaging::telegram_poll::poll_once(&app.state, &row, None, 0)
+    let poller = switchboard_server::messaging::poller(&app.state);
+    let offset = switchboard_messaging::telegram_poll::poll_once(&poller, &row, None, 0)
         .await
         .unwrap();
     assert_eq!(offset, Some(7003));
     // Seen again (as after a restart without the offset): nothing is stored twice.
-    switchboard_server::messaging::telegram_poll::poll_once(&app.state, &row, None, 0)
+    switchboard_messaging::telegram_poll::poll_once(&poller, &row, None, 0)
         .await
         .unwrap();
     let tenant = app.store.tenant(a.business_id.parse().unwrap());

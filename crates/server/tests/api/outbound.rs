@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use switchboard_domain::{ChannelId, message::ChannelKind};
-use switchboard_server::messaging::creds::Credentials;
+use switchboard_messaging::Credentials;
 use switchboard_store::messaging::NewChannel;
 use switchboard_test_support::{evolution, openai::FakeOpenAi, twilio};
 
@@ -137,7 +137,7 @@ async fn a_stored_private_base_is_never_called_by_health_checks_or_the_outbox() 
             kind: ChannelKind::WhatsappWeb,
             name: "bridge".into(),
             address: "shop1".into(),
-            credentials: creds.seal(&app.state.secrets, &id.to_string()).unwrap(),
+            credentials: creds.seal(&app.state.secrets, id).unwrap(),
             api_base: Some(bridge.url()),
             settings: json!({}),
         })
@@ -186,7 +186,10 @@ async fn a_stored_private_base_is_never_called_by_health_checks_or_the_outbox() 
         .get_message(sent["message_ids"][0].as_str().unwrap().parse().unwrap())
         .await
         .unwrap();
-    assert_eq!(row.status, "failed");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Failed
+    );
     assert_eq!(row.error_code.as_deref(), Some("blocked_address"));
     app.stop().await;
 }
