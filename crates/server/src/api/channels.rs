@@ -80,7 +80,6 @@ pub async fn create(
     tenant: Tenant,
     AppJson(body): AppJson<CreateChannel>,
 ) -> ApiResult<(StatusCode, AppJson<Channel>)> {
-    tenant.require_feature("messaging")?;
     if let Some(f) = feature_for(body.kind) {
         tenant.require_feature(f)?;
     }
@@ -191,7 +190,6 @@ pub async fn list(
     State(state): State<AppState>,
     tenant: Tenant,
 ) -> ApiResult<AppJson<Vec<Channel>>> {
-    tenant.require_feature("messaging")?;
     let rows = tenant.store.list_channels().await?;
     Ok(AppJson(
         rows.into_iter()
@@ -209,7 +207,6 @@ pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature("messaging")?;
     Ok(AppJson(view(&state, tenant.store.get_channel(id).await?)?))
 }
 
@@ -234,7 +231,6 @@ pub async fn health(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<ChannelHealth>> {
-    tenant.require_feature("messaging")?;
     let row = tenant.store.get_channel(id).await?;
     let mut out = ChannelHealth {
         last_inbound_at: row.last_inbound_at,
@@ -282,7 +278,6 @@ pub async fn telegram_set_webhook(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature("messaging")?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
     if row.kind()? != ChannelKind::Telegram {

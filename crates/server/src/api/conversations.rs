@@ -35,7 +35,6 @@ pub async fn list(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Page<ConversationRow>>> {
-    tenant.require_feature("messaging")?;
     if q.status
         .as_deref()
         .is_some_and(|s| s != "open" && s != "closed")
@@ -74,7 +73,6 @@ pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<ConversationId>,
 ) -> ApiResult<AppJson<ConversationWithMessages>> {
-    tenant.require_feature("messaging")?;
     let conversation = tenant.store.get_conversation(id).await?;
     let messages = tenant.store.conversation_messages(id).await?;
     Ok(AppJson(ConversationWithMessages {
@@ -102,7 +100,6 @@ pub async fn act(
     AppPath(id): AppPath<ConversationId>,
     AppJson(body): AppJson<ConversationAction>,
 ) -> ApiResult<AppJson<ConversationRow>> {
-    tenant.require_feature("messaging")?;
     let update = match body.action.as_str() {
         "assign" => {
             if let Some(u) = body.user_id {
@@ -170,7 +167,6 @@ pub async fn handovers(
     tenant: Tenant,
     AppQuery(q): AppQuery<HandoverQuery>,
 ) -> ApiResult<AppJson<Vec<Handover>>> {
-    tenant.require_feature("messaging")?;
     let rows = tenant
         .store
         .open_handovers(q.limit.unwrap_or(100).clamp(1, 500))

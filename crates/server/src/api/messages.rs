@@ -45,7 +45,6 @@ pub async fn send(
     tenant: Tenant,
     AppJson(body): AppJson<SendMessage>,
 ) -> ApiResult<(StatusCode, AppJson<Queued>)> {
-    tenant.require_feature("messaging")?;
     if let Some(key) = &body.idempotency_key {
         if key.is_empty() || key.len() > 200 {
             return Err(ApiError::validation(
@@ -135,7 +134,6 @@ pub async fn inbound(
     tenant: Tenant,
     AppJson(body): AppJson<InboundApiMessage>,
 ) -> ApiResult<AppJson<InboundAccepted>> {
-    tenant.require_feature("messaging")?;
     let channel = tenant.store.get_channel(body.channel_id).await?;
     if channel.kind()? != ChannelKind::Api {
         return Err(ApiError::Unprocessable(

@@ -41,7 +41,6 @@ pub async fn list_appointments(
     tenant: Tenant,
     AppQuery(q): AppQuery<AppointmentQuery>,
 ) -> ApiResult<AppJson<Vec<Appointment>>> {
-    tenant.require_feature("calendar")?;
     if q.status
         .as_deref()
         .is_some_and(|s| !["booked", "cancelled", COMPLETED, NO_SHOW].contains(&s))
@@ -95,7 +94,6 @@ pub async fn create_appointment(
     tenant: Tenant,
     AppJson(body): AppJson<AppointmentInput>,
 ) -> ApiResult<(StatusCode, AppJson<Appointment>)> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(BOOKERS)?;
     check_time("start", body.start)?;
     let customer =
@@ -153,7 +151,6 @@ pub async fn get_appointment(
     tenant: Tenant,
     AppPath(id): AppPath<AppointmentId>,
 ) -> ApiResult<AppJson<Appointment>> {
-    tenant.require_feature("calendar")?;
     Ok(AppJson(tenant.store.get_appointment(id).await?))
 }
 
@@ -176,7 +173,6 @@ pub async fn appointment_action(
     AppPath(id): AppPath<AppointmentId>,
     AppJson(body): AppJson<AppointmentAction>,
 ) -> ApiResult<AppJson<Appointment>> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(BOOKERS)?;
     let crm = crm_for(&state.store, &tenant.business);
     let appt = match body.action.as_str() {

@@ -29,7 +29,6 @@ pub async fn list_services(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Vec<Service>>> {
-    tenant.require_feature("calendar")?;
     Ok(AppJson(
         tenant.store.list_services(q.include_inactive).await?,
     ))
@@ -101,7 +100,6 @@ pub async fn create_service(
     tenant: Tenant,
     AppJson(body): AppJson<ServiceInput>,
 ) -> ApiResult<(StatusCode, AppJson<Service>)> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     if body.names.is_none()
         || body.duration_min.is_none()
@@ -148,7 +146,6 @@ pub async fn get_service(
     tenant: Tenant,
     AppPath(id): AppPath<ServiceId>,
 ) -> ApiResult<AppJson<Service>> {
-    tenant.require_feature("calendar")?;
     Ok(AppJson(tenant.store.get_service(id).await?))
 }
 
@@ -161,7 +158,6 @@ pub async fn update_service(
     AppPath(id): AppPath<ServiceId>,
     AppJson(body): AppJson<ServiceInput>,
 ) -> ApiResult<AppJson<Service>> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     let mut s = tenant.store.get_service(id).await?;
     body.apply(&mut s);
@@ -185,7 +181,6 @@ pub async fn delete_service(
     tenant: Tenant,
     AppPath(id): AppPath<ServiceId>,
 ) -> ApiResult<StatusCode> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     let mut s = tenant.store.get_service(id).await?;
     s.active = false;

@@ -21,7 +21,6 @@ pub async fn list_staff(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Vec<Staff>>> {
-    tenant.require_feature("calendar")?;
     Ok(AppJson(tenant.store.list_staff(q.include_inactive).await?))
 }
 
@@ -78,7 +77,6 @@ pub async fn create_staff(
     tenant: Tenant,
     AppJson(body): AppJson<StaffInput>,
 ) -> ApiResult<(StatusCode, AppJson<Staff>)> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     let blank = Staff {
         id: StaffId::new(),
@@ -104,7 +102,6 @@ pub async fn create_staff(
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 200, body = Staff), (status = 404, body = ErrorBody)))]
 pub async fn get_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResult<AppJson<Staff>> {
-    tenant.require_feature("calendar")?;
     Ok(AppJson(tenant.store.get_staff(id).await?))
 }
 
@@ -117,7 +114,6 @@ pub async fn update_staff(
     AppPath(id): AppPath<StaffId>,
     AppJson(body): AppJson<StaffInput>,
 ) -> ApiResult<AppJson<Staff>> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     let current = tenant.store.get_staff(id).await?;
     let saved = save_staff(&tenant, current, body).await?;
@@ -132,7 +128,6 @@ pub async fn update_staff(
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResult<StatusCode> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     let mut s = tenant.store.get_staff(id).await?;
     s.active = false;
@@ -164,7 +159,6 @@ pub async fn list_time_off(
     tenant: Tenant,
     AppPath(id): AppPath<StaffId>,
 ) -> ApiResult<AppJson<Vec<TimeOff>>> {
-    tenant.require_feature("calendar")?;
     tenant.store.get_staff(id).await?;
     let from = now_ms() - 30 * 86_400_000;
     Ok(AppJson(
@@ -181,7 +175,6 @@ pub async fn add_time_off(
     AppPath(id): AppPath<StaffId>,
     AppJson(body): AppJson<TimeOffInput>,
 ) -> ApiResult<(StatusCode, AppJson<TimeOff>)> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     check_time("start", body.start)?;
     check_time("end", body.end)?;
@@ -209,7 +202,6 @@ pub async fn delete_time_off(
     tenant: Tenant,
     AppPath((id, time_off_id)): AppPath<(StaffId, String)>,
 ) -> ApiResult<StatusCode> {
-    tenant.require_feature("calendar")?;
     tenant.require_role(MANAGERS)?;
     tenant.store.delete_time_off(id, &time_off_id).await?;
     tenant
