@@ -62,6 +62,9 @@ macro_rules! id_type {
         }
 
         impl utoipa::ToSchema for $name {}
+
+        #[cfg(feature = "sqlx")]
+        $crate::sqlx_text::text_column!($name);
     )*};
 }
 

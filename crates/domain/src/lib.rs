@@ -10,6 +10,8 @@ pub mod money;
 pub mod phone;
 pub mod rating;
 pub mod role;
+#[cfg(feature = "sqlx")]
+mod sqlx_text;
 pub mod time;
 
 pub use ids::*;

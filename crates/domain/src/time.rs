@@ -1,7 +1,15 @@
-//! Timestamps: stored as UTC milliseconds since the epoch in both database backends, shown as
-//! RFC 3339 in the API.
+//! Timestamps and the clock: stored as UTC milliseconds since the epoch in both database
+//! backends, shown as RFC 3339 in the API. Code that decides an expiry, a window or a deadline
+//! reads the time from an injected [`Clock`], so tests move a [`ManualClock`] instead of
+//! sleeping.
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
 use chrono::{DateTime, TimeZone, Utc};
 
+/// The wall clock, for code that has no clock injected (yet). Prefer [`Clock::now_ms`].
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
@@ -12,4 +20,158 @@ pub fn to_datetime(ms: i64) -> DateTime<Utc> {
 
 pub fn parse_time_zone(name: &str) -> Option<chrono_tz::Tz> {
     name.parse().ok()
+}
+
+/// Where the time comes from. Implemented by the system clock and by [`ManualClock`]; other
+/// sources (a clock pinned to a recorded trace, say) can plug in too.
+pub trait TimeSource: Send + Sync + 'static {
+    /// Milliseconds since the Unix epoch, UTC.
+    fn now_ms(&self) -> i64;
+}
+
+struct SystemTime;
+
+impl TimeSource for SystemTime {
+    fn now_ms(&self) -> i64 {
+        now_ms()
+    }
+}
+
+/// The injected clock: cheap to clone, shared by everything that decides by time. The default
+/// is the system clock.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn TimeSource>);
+
+impl Clock {
+    /// The wall clock.
+    pub fn system() -> Self {
+        Self(Arc::new(SystemTime))
+    }
+
+    /// A clock reading from any source.
+    pub fn from_source(source: impl TimeSource) -> Self {
+        Self(Arc::new(source))
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.0.now_ms()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        to_datetime(self.now_ms())
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::system()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Clock").field(&self.now()).finish()
+    }
+}
+
+impl From<ManualClock> for Clock {
+    fn from(manual: ManualClock) -> Self {
+        Self::from_source(manual)
+    }
+}
+
+/// A clock tests move by hand. Clones share one time, so a test keeps one handle and gives
+/// [`Clock::from`] of another to the code under test.
+///
+/// Two flavours: [`ManualClock::frozen`] stands still until advanced (unit tests that want
+/// exact instants); [`ManualClock::running`] follows the wall clock plus everything advanced
+/// so far (integration tests with background tasks that need time to pass and timestamps to
+/// keep increasing, but must not wait out a real expiry).
+#[derive(Clone, Debug)]
+pub struct ManualClock {
+    /// `Some(t)`: frozen at `t` plus the offset; `None`: the wall clock plus the offset.
+    base_ms: Option<i64>,
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl ManualClock {
+    /// Stands still at `at` until advanced.
+    pub fn frozen(at: DateTime<Utc>) -> Self {
+        Self {
+            base_ms: Some(at.timestamp_millis()),
+            offset_ms: Arc::default(),
+        }
+    }
+
+    /// Follows the wall clock, plus what [`advance`](Self::advance) added.
+    pub fn running() -> Self {
+        Self {
+            base_ms: None,
+            offset_ms: Arc::default(),
+        }
+    }
+
+    /// Moves the time forward by `by` for every clone of this clock.
+    pub fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        let base = self.base_ms.unwrap_or_else(now_ms);
+        base.saturating_add(self.offset_ms.load(Ordering::SeqCst))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        to_datetime(self.now_ms())
+    }
+
+    /// The injectable clock that reads this one.
+    pub fn clock(&self) -> Clock {
+        Clock::from(self.clone())
+    }
+}
+
+impl TimeSource for ManualClock {
+    fn now_ms(&self) -> i64 {
+        ManualClock::now_ms(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frozen_clock_stands_still_until_advanced() {
+        let start = to_datetime(1_700_000_000_000);
+        let manual = ManualClock::frozen(start);
+        let clock = manual.clock();
+        assert_eq!(clock.now(), start);
+        assert_eq!(clock.now(), start);
+        manual.advance(Duration::from_secs(90));
+        assert_eq!(clock.now_ms(), 1_700_000_090_000);
+    }
+
+    #[test]
+    fn clones_of_a_manual_clock_share_one_time() {
+        let manual = ManualClock::frozen(to_datetime(0));
+        let other = manual.clone();
+        other.advance(Duration::from_millis(5));
+        assert_eq!(manual.now_ms(), 5);
+    }
+
+    #[test]
+    fn a_running_clock_is_the_wall_clock_plus_what_was_advanced() {
+        let manual = ManualClock::running();
+        manual.advance(Duration::from_secs(3600));
+        let ahead = manual.now_ms() - now_ms();
+        assert!((3_590_000..=3_600_000).contains(&ahead), "{ahead}");
+    }
+
+    #[test]
+    fn the_default_clock_is_the_system_clock() {
+        let diff = (Clock::default().now_ms() - now_ms()).abs();
+        assert!(diff < 5_000, "{diff}");
+    }
 }
