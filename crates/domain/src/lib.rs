@@ -13,6 +13,7 @@ pub mod role;
 #[cfg(feature = "sqlx")]
 mod sqlx_text;
 pub mod time;
+pub mod validate;
 
 pub use ids::*;
 pub use lang::Language;

@@ -1,7 +1,7 @@
 //! `/api/v1/users`: staff accounts of the caller's business (owner and admin manage them).
 use axum::http::StatusCode;
 use serde::Deserialize;
-use switchboard_domain::{Role, UserId};
+use switchboard_domain::{Role, UserId, validate};
 use switchboard_store::users::User;
 
 use crate::{
@@ -31,35 +31,6 @@ pub struct UpdateUser {
     pub password: Option<String>,
 }
 
-pub fn validate_email(email: &str) -> ApiResult<()> {
-    let e = email.trim();
-    let ok = e.len() <= 254
-        && e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !e.contains(char::is_whitespace);
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::validation(format!(
-            "`{e}` is not an e-mail address"
-        )))
-    }
-}
-
-pub fn validate_password(p: &str) -> ApiResult<()> {
-    if (10..=256).contains(&p.chars().count()) {
-        Ok(())
-    } else {
-        Err(ApiError::validation(
-            "password must be 10 to 256 characters",
-        ))
-    }
-}
-
 /// Staff of this business.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
@@ -76,8 +47,8 @@ pub async fn create(
     AppJson(body): AppJson<CreateUser>,
 ) -> ApiResult<(StatusCode, AppJson<User>)> {
     tenant.require_role(MANAGERS)?;
-    validate_email(&body.email)?;
-    validate_password(&body.password)?;
+    validate::email(&body.email)?;
+    validate::password(&body.password)?;
     if body.role == Role::Owner && tenant.principal.role().is_some_and(|r| r != Role::Owner) {
         return Err(ApiError::forbidden(
             "only an owner may create another owner",
@@ -117,7 +88,7 @@ pub async fn update(
 ) -> ApiResult<AppJson<User>> {
     tenant.require_role(MANAGERS)?;
     if let Some(p) = &body.password {
-        validate_password(p)?;
+        validate::password(p)?;
     }
     let target = tenant.store.get_user(id).await?;
     let caller_is_owner = tenant.principal.role().is_none_or(|r| r == Role::Owner);
