@@ -2,12 +2,14 @@
 //! within the overall deadline.
 use std::time::Duration;
 
+use eventsource_stream::EventStreamError;
+use futures::{StreamExt, stream};
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde_json::Value;
 use tokio::time::{Instant, timeout};
 
 use super::retry::parse_retry_after;
-use super::sse::{SseParser, StreamAccumulator};
+use super::sse::{StreamAccumulator, data_events};
 use super::wire::{error_message, parse_completion, request_body};
 use super::{ChatRequest, ChatResponse, LlmConfig, LlmError, StreamDelta};
 
@@ -208,7 +210,7 @@ impl LlmClient {
         F: FnMut(StreamDelta) + Send,
     {
         let limit = self.attempt_limit(deadline)?;
-        let mut resp = timeout(limit, self.send(body))
+        let resp = timeout(limit, self.send(body))
             .await
             .map_err(|_| LlmError::Timeout)??;
         let is_json = resp
@@ -227,28 +229,30 @@ impl LlmClient {
             }
             return Ok(Some(done));
         }
-        let mut parser = SseParser::default();
+        let chunks = stream::unfold(resp, |mut resp| async move {
+            match resp.chunk().await {
+                Ok(Some(bytes)) => Some((Ok(bytes), resp)),
+                Ok(None) => None,
+                Err(e) => Some((Err(e), resp)),
+            }
+        });
+        let mut events = std::pin::pin!(data_events(chunks));
         loop {
             // Between chunks the per-attempt timeout bounds silence; the deadline bounds all.
             let limit = self.attempt_limit(deadline)?;
-            let chunk = timeout(limit, resp.chunk())
+            let next = timeout(limit, events.next())
                 .await
-                .map_err(|_| LlmError::Timeout)?
-                .map_err(from_reqwest)?;
-            let ended = chunk.is_none();
-            let events = match chunk {
-                Some(bytes) => parser.push(&bytes),
-                None => parser.finish().into_iter().collect(),
+                .map_err(|_| LlmError::Timeout)?;
+            let data = match next {
+                None => return Ok(None),
+                Some(Ok(data)) => data,
+                Some(Err(EventStreamError::Transport(e))) => return Err(from_reqwest(e).into()),
+                Some(Err(e)) => return Err(LlmError::Decode(e.to_string()).into()),
             };
-            for event in events {
-                for delta in acc.apply(&event)? {
-                    on_delta(delta);
-                }
-                if acc.is_done() {
-                    return Ok(None);
-                }
+            for delta in acc.apply(&data)? {
+                on_delta(delta);
             }
-            if ended {
+            if acc.is_done() {
                 return Ok(None);
             }
         }

@@ -2,6 +2,7 @@
 //! vLLM, llama.cpp): plain and streamed replies, tool calls, retries with backoff.
 
 mod client;
+mod model;
 mod retry;
 mod sse;
 mod types;
@@ -11,8 +12,9 @@ mod wire;
 mod tests;
 
 pub use client::LlmClient;
+pub use model::ChatModel;
 pub use retry::RetryPolicy;
-pub use sse::{SseParser, StreamAccumulator};
+pub use sse::{StreamAccumulator, data_events};
 pub use types::{
     ChatMessage, ChatRequest, ChatResponse, StreamDelta, ToolCall, ToolChoice, ToolSpec, Usage,
 };

@@ -1,60 +1,26 @@
-//! Server-sent events for streamed completions: splitting the byte stream into `data:` payloads
-//! and accumulating the JSON chunks (text deltas, tool-call fragments, final usage) into one
+//! Server-sent events for streamed completions: the byte stream is split into events by
+//! `eventsource-stream` (bytes may arrive cut anywhere, even inside a UTF-8 character), and the
+//! JSON chunks (text deltas, tool-call fragments, final usage) are accumulated into one
 //! response.
+use bytes::Bytes;
+use eventsource_stream::{EventStreamError, Eventsource};
+use futures::{Stream, StreamExt, TryStreamExt, future, stream};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::wire::{WireToolCall, arguments_text, content_text};
 use super::{ChatResponse, LlmError, StreamDelta, ToolCall, Usage};
 
-/// Splits an SSE byte stream into event payloads. Bytes may arrive cut anywhere, even inside a
-/// UTF-8 character, so lines are only decoded once complete.
-#[derive(Default)]
-pub struct SseParser {
-    buf: Vec<u8>,
-    data: Vec<String>,
-}
-
-impl SseParser {
-    /// Feeds more bytes; returns the data of every event completed by them.
-    pub fn push(&mut self, bytes: &[u8]) -> Vec<String> {
-        self.buf.extend_from_slice(bytes);
-        let mut events = Vec::new();
-        while let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = self.buf.drain(..=pos).collect();
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches(['\n', '\r']);
-            if line.is_empty() {
-                if !self.data.is_empty() {
-                    events.push(self.data.join("\n"));
-                    self.data.clear();
-                }
-            } else if let Some(rest) = line.strip_prefix("data:") {
-                self.data
-                    .push(rest.strip_prefix(' ').unwrap_or(rest).to_string());
-            }
-            // Comments (`:keep-alive`), `event:`, `id:` and `retry:` lines carry nothing we use.
-        }
-        events
-    }
-
-    /// The last event when the stream ended without a closing blank line.
-    pub fn finish(&mut self) -> Option<String> {
-        if !self.buf.is_empty() {
-            let rest = std::mem::take(&mut self.buf);
-            let rest = String::from_utf8_lossy(&rest);
-            if let Some(d) = rest.trim_end().strip_prefix("data:") {
-                self.data.push(d.trim_start().to_string());
-            }
-        }
-        if self.data.is_empty() {
-            None
-        } else {
-            let event = self.data.join("\n");
-            self.data.clear();
-            Some(event)
-        }
-    }
+/// The `data` of every event in an SSE byte stream. A last event the server did not close with
+/// a blank line still counts: the stream's end closes it.
+pub fn data_events<S, E>(bytes: S) -> impl Stream<Item = Result<String, EventStreamError<E>>>
+where
+    S: Stream<Item = Result<Bytes, E>>,
+{
+    bytes
+        .chain(stream::once(future::ready(Ok(Bytes::from_static(b"\n\n")))))
+        .eventsource()
+        .map_ok(|event| event.data)
 }
 
 #[derive(Deserialize)]

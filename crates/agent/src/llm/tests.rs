@@ -343,17 +343,25 @@ fn backoff_grows_with_jitter_and_a_cap() {
     assert_eq!(retry::parse_retry_after("soon"), None);
 }
 
+/// The data of the events in `chunks`, as the streaming client reads them.
+fn events_of(chunks: &[&[u8]]) -> Vec<String> {
+    let chunks = chunks
+        .iter()
+        .map(|c| Ok::<_, ()>(bytes::Bytes::copy_from_slice(c)))
+        .collect::<Vec<_>>();
+    futures::executor::block_on(futures::TryStreamExt::try_collect(data_events(
+        futures::stream::iter(chunks),
+    )))
+    .unwrap()
+}
+
 #[test]
 fn sse_parser_survives_any_split() {
     let stream = "data: {\"choices\":[{\"delta\":{\"content\":\"Привет, \"}}]}\r\n\r\n: keep-alive\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"мир\"},\"finish_reason\":\"stop\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\ndata: [DONE]\n\n";
     let bytes = stream.as_bytes();
     for split in 0..bytes.len() {
-        let mut parser = SseParser::default();
         let mut acc = StreamAccumulator::default();
-        let mut events = parser.push(&bytes[..split]);
-        events.extend(parser.push(&bytes[split..]));
-        events.extend(parser.finish());
-        for e in events {
+        for e in events_of(&[&bytes[..split], &bytes[split..]]) {
             acc.apply(&e).unwrap();
         }
         assert!(acc.is_done());
@@ -365,6 +373,12 @@ fn sse_parser_survives_any_split() {
         );
         assert_eq!(resp.usage.map(|u| u.total_tokens), Some(5));
     }
+}
+
+#[test]
+fn a_last_event_without_a_closing_blank_line_still_counts() {
+    let events = events_of(&[b"data: {\"a\":1}\n\ndata: [DONE]"]);
+    assert_eq!(events, ["{\"a\":1}", "[DONE]"]);
 }
 
 #[test]

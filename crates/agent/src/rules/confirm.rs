@@ -147,7 +147,7 @@ impl Turn<'_> {
         let result = match &pending {
             PendingAction::Create { service_id, slot } => self
                 .tools
-                .create_appointment(*service_id, slot)
+                .create_appointment(*service_id, slot.into(), "")
                 .await
                 .map(|appointment| {
                     let staff = appointment.staff_id.unwrap_or(slot.staff_id);
@@ -183,7 +183,7 @@ impl Turn<'_> {
                 ..
             } => self
                 .tools
-                .reschedule_appointment(*appointment_id, slot)
+                .reschedule_appointment(*appointment_id, slot.into())
                 .await
                 .map(|appointment| {
                     let say = Say::Rescheduled {

@@ -149,7 +149,7 @@ impl Turn<'_> {
         if to <= from {
             return Ok(Vec::new());
         }
-        let mut slots = self.tools.free_slots(service, from, to).await?;
+        let mut slots = self.tools.free_slots(service, None, from, to).await?;
         slots.retain(|s| s.start_utc >= from && s.start_utc < to);
         if let Some(part) = self.state.part {
             slots.retain(|s| part.contains(s.start_utc.with_timezone(&tz).time()));
@@ -321,8 +321,8 @@ impl Turn<'_> {
         else {
             return Ok(self.ask_service(Vec::new()));
         };
-        match self.tools.hold_slot(service_id, &slot).await {
-            Ok(()) => self.actions.push(AgentAction::Held { service_id, slot }),
+        match self.tools.hold_slot(service_id, (&slot).into()).await {
+            Ok(_) => self.actions.push(AgentAction::Held { service_id, slot }),
             Err(ToolError::SlotTaken) => return self.just_taken(service_id, slot.start_utc).await,
             // A hold only protects the slot while the customer thinks; booking re-checks it.
             Err(e) => tracing::warn!(error = %e, "could not hold a slot"),

@@ -101,7 +101,8 @@ impl JobHandler for ProcessTurn {
             business: &business,
             conv: &conv,
             settings: &settings,
-            llm: settings.llm_config(
+            llm: super::config::llm_config(
+                &settings,
                 sealed_key.as_deref(),
                 &self.secrets,
                 &business.id.to_string(),

@@ -6,7 +6,7 @@ mod corpus_cases;
 mod corpus_he;
 mod corpus_ru;
 mod en;
-mod fake;
+
 mod flows;
 mod fresh;
 mod fresh_en;
@@ -25,10 +25,10 @@ use chrono_tz::Tz;
 use switchboard_domain::calendar::{OpenInterval, WeeklyHours};
 use switchboard_domain::{Language, ServiceId};
 
-use self::fake::FakeCalendar;
 use super::{RuleState, Stage, respond};
 use crate::booking::AgentAction;
 use crate::context::{BusinessContext, ServiceInfo};
+use crate::fake::FakeCalendar;
 
 pub(super) struct Services {
     pub haircut: ServiceInfo,

@@ -10,8 +10,8 @@ use switchboard_domain::calendar::{
 };
 use switchboard_domain::{AppointmentId, ServiceId, StaffId};
 
-use crate::booking::{BookingTools, ToolError};
-use crate::context::{AppointmentInfo, ServiceInfo};
+use crate::booking::{BookingTools, HeldSlot, SlotChoice, ToolError};
+use crate::context::{AppointmentInfo, ServiceInfo, StaffInfo};
 
 /// Everything the fake calendar was asked to do, in order.
 #[derive(Default)]
@@ -43,7 +43,7 @@ pub(crate) struct FakeCalendar {
 }
 
 impl FakeCalendar {
-    pub(super) fn new(
+    pub(crate) fn new(
         tz: Tz,
         now: DateTime<Utc>,
         hours: WeeklyHours,
@@ -183,6 +183,28 @@ impl FakeCalendar {
             .iter()
             .any(|b| b.overlaps(&probe))
     }
+
+    /// The slot `at` stands for: its staff member, or the first of the team free then.
+    fn pick(
+        &self,
+        service: ServiceId,
+        at: SlotChoice,
+        except: Option<AppointmentId>,
+    ) -> Option<Slot> {
+        let slot = |staff_id| Slot {
+            start_utc: at.start,
+            end_utc: at.start + self.duration(service),
+            staff_id,
+        };
+        match at.staff {
+            Some(staff) => Some(slot(staff)).filter(|s| self.is_free(service, s, except)),
+            None => self
+                .team
+                .iter()
+                .map(|id| slot(*id))
+                .find(|s| self.is_free(service, s, except)),
+        }
+    }
 }
 
 #[async_trait]
@@ -190,6 +212,7 @@ impl BookingTools for FakeCalendar {
     async fn free_slots(
         &self,
         service: ServiceId,
+        staff: Option<StaffId>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Slot>, ToolError> {
@@ -212,6 +235,7 @@ impl BookingTools for FakeCalendar {
         let cals: Vec<StaffCalendar> = self
             .team
             .iter()
+            .filter(|id| staff.is_none_or(|s| s == **id))
             .map(|id| StaffCalendar {
                 staff_id: *id,
                 hours: self.hours.clone(),
@@ -225,12 +249,26 @@ impl BookingTools for FakeCalendar {
             .collect())
     }
 
-    async fn hold_slot(&self, service: ServiceId, slot: &Slot) -> Result<(), ToolError> {
-        if !self.is_free(service, slot, None) {
-            return Err(ToolError::SlotTaken);
-        }
-        self.log().holds.push(*slot);
-        Ok(())
+    async fn staff(&self, _service: Option<ServiceId>) -> Result<Vec<StaffInfo>, ToolError> {
+        Ok(self
+            .team
+            .iter()
+            .enumerate()
+            .map(|(i, id)| StaffInfo {
+                id: *id,
+                name: format!("Staff {}", i + 1),
+                service_ids: self.services.iter().map(|s| s.id).collect(),
+            })
+            .collect())
+    }
+
+    async fn hold_slot(&self, service: ServiceId, at: SlotChoice) -> Result<HeldSlot, ToolError> {
+        let slot = self.pick(service, at, None).ok_or(ToolError::SlotTaken)?;
+        self.log().holds.push(slot);
+        Ok(HeldSlot {
+            slot,
+            expires_at_ms: (self.now + Duration::minutes(10)).timestamp_millis(),
+        })
     }
 
     async fn release_hold(&self) -> Result<(), ToolError> {
@@ -241,17 +279,19 @@ impl BookingTools for FakeCalendar {
     async fn create_appointment(
         &self,
         service: ServiceId,
-        slot: &Slot,
+        at: SlotChoice,
+        _notes: &str,
     ) -> Result<AppointmentInfo, ToolError> {
         let stolen = std::mem::take(&mut self.log().steal_next);
-        if stolen || !self.is_free(service, slot, None) {
-            return Err(ToolError::SlotTaken);
-        }
+        let slot = self
+            .pick(service, at, None)
+            .filter(|_| !stolen)
+            .ok_or(ToolError::SlotTaken)?;
         let appt = AppointmentInfo {
             id: AppointmentId::new(),
             service_id: service,
             start_utc: slot.start_utc,
-            end_utc: slot.start_utc + self.duration(service),
+            end_utc: slot.end_utc,
             staff_id: Some(slot.staff_id),
             staff_name: None,
         };
@@ -280,20 +320,14 @@ impl BookingTools for FakeCalendar {
     async fn reschedule_appointment(
         &self,
         id: AppointmentId,
-        slot: &Slot,
+        at: SlotChoice,
     ) -> Result<AppointmentInfo, ToolError> {
-        let service = self
-            .log()
-            .appointments
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| a.service_id)
-            .ok_or(ToolError::NotFound)?;
+        let service = self.appointment(id).await?.service_id;
         let stolen = std::mem::take(&mut self.log().steal_next);
-        if stolen || !self.is_free(service, slot, Some(id)) {
-            return Err(ToolError::SlotTaken);
-        }
-        let end = slot.start_utc + self.duration(service);
+        let slot = self
+            .pick(service, at, Some(id))
+            .filter(|_| !stolen)
+            .ok_or(ToolError::SlotTaken)?;
         let mut log = self.log();
         let appt = log
             .appointments
@@ -301,7 +335,7 @@ impl BookingTools for FakeCalendar {
             .find(|a| a.id == id)
             .ok_or(ToolError::NotFound)?;
         appt.start_utc = slot.start_utc;
-        appt.end_utc = end;
+        appt.end_utc = slot.end_utc;
         let appt = appt.clone();
         log.writes.push(format!(
             "reschedule {}",
@@ -310,6 +344,15 @@ impl BookingTools for FakeCalendar {
                 .format("%Y-%m-%d %H:%M")
         ));
         Ok(appt)
+    }
+
+    async fn appointment(&self, id: AppointmentId) -> Result<AppointmentInfo, ToolError> {
+        self.log()
+            .appointments
+            .iter()
+            .find(|a| a.id == id)
+            .cloned()
+            .ok_or(ToolError::NotFound)
     }
 
     async fn list_appointments(&self) -> Result<Vec<AppointmentInfo>, ToolError> {
