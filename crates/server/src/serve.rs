@@ -19,7 +19,7 @@ use crate::{
     api,
     app::AppState,
     error::{ErrorCode, error_response},
-    ops,
+    ops::{self, request_id},
 };
 
 /// The OpenAPI document of the API (for `switchboard openapi`).
@@ -61,7 +61,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(cors)
         .layer(middleware::from_fn(ops::metrics::track))
-        .layer(middleware::from_fn(ops::request_id::layer))
+        .layer(middleware::from_fn(request_id::scope))
+        .layer(request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(request_id::SetRequestIdLayer::x_request_id(
+            request_id::MakeUuidV7,
+        ))
+        .layer(middleware::from_fn(request_id::drop_unfit))
         .layer(middleware::from_fn(ops::keep_alive::layer))
         .with_state(state)
 }
