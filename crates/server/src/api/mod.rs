@@ -30,6 +30,7 @@ pub mod pagination;
 pub mod payment_webhooks;
 pub mod reports;
 pub mod session;
+pub mod time;
 pub mod topups;
 pub mod users;
 pub mod webhooks;

@@ -6,9 +6,10 @@ use axum_extra::extract::{
     cookie::{Cookie, SameSite},
 };
 use serde::{Deserialize, Serialize};
-use switchboard_store::{StoreError, businesses::Business, users::User};
+use switchboard_store::{StoreError, businesses::Business};
 
 use crate::{
+    api::users::User,
     app::AppState,
     auth::{Auth, Principal, SESSION_COOKIE},
     error::{ApiError, ApiResult, ErrorBody},
@@ -29,6 +30,8 @@ pub struct Login {
 pub struct LoginAnswer {
     /// Bearer token for the API; the same value is set as the `sb_session` cookie.
     pub token: String,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub expires_at: i64,
     pub user: User,
 }
@@ -79,7 +82,7 @@ pub async fn login(
         AppJson(LoginAnswer {
             token,
             expires_at,
-            user,
+            user: user.into(),
         }),
     ))
 }
@@ -119,7 +122,7 @@ pub async fn me(State(state): State<AppState>, Auth(principal): Auth) -> ApiResu
     let (kind, user) = match &principal {
         Principal::PlatformAdmin => ("admin", None),
         Principal::ApiKey(_) => ("api_key", None),
-        Principal::User { user, .. } => ("user", Some(user.clone())),
+        Principal::User { user, .. } => ("user", Some(user.clone().into())),
     };
     Ok(AppJson(Me {
         kind: kind.into(),

@@ -1,8 +1,8 @@
 //! `/api/v1/users`: staff accounts of the caller's business (owner and admin manage them).
 use axum::http::StatusCode;
-use serde::Deserialize;
-use switchboard_domain::{Role, UserId, validate};
-use switchboard_store::users::User;
+use serde::{Deserialize, Serialize};
+use switchboard_domain::{BusinessId, Role, UserId, validate};
+use switchboard_store::users::User as StoredUser;
 
 use crate::{
     auth::Tenant,
@@ -11,6 +11,34 @@ use crate::{
 };
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+
+/// A staff member as the API shows one (no password hash, times in RFC 3339).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub business_id: BusinessId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<StoredUser> for User {
+    fn from(u: StoredUser) -> Self {
+        User {
+            id: u.id,
+            business_id: u.business_id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +64,15 @@ pub struct UpdateUser {
     responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
 pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<User>>> {
     tenant.require_role(MANAGERS)?;
-    Ok(AppJson(tenant.store.list_users().await?))
+    Ok(AppJson(
+        tenant
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .map(User::from)
+            .collect(),
+    ))
 }
 
 /// Add a staff member.
@@ -65,7 +101,7 @@ pub async fn create(
             serde_json::json!({"email": user.email, "role": user.role}),
         )
         .await?;
-    Ok((StatusCode::CREATED, AppJson(user)))
+    Ok((StatusCode::CREATED, AppJson(user.into())))
 }
 
 /// One staff member.
@@ -74,7 +110,7 @@ pub async fn create(
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
 pub async fn get_one(tenant: Tenant, AppPath(id): AppPath<UserId>) -> ApiResult<AppJson<User>> {
     tenant.require_role(MANAGERS)?;
-    Ok(AppJson(tenant.store.get_user(id).await?))
+    Ok(AppJson(tenant.store.get_user(id).await?.into()))
 }
 
 /// Change a staff member's role, active flag or password.
@@ -102,5 +138,5 @@ pub async fn update(
     tenant
         .audit("user.update", Some(id.to_string()), serde_json::json!({"role": body.role, "active": body.active, "password_changed": body.password.is_some()}))
         .await?;
-    Ok(AppJson(user))
+    Ok(AppJson(user.into()))
 }
