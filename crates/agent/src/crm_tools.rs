@@ -44,7 +44,7 @@ fn tool_error(e: CrmError) -> ToolError {
             ToolError::SlotTaken
         }
         CrmError::Invalid(why) => ToolError::NotAllowed(why),
-        CrmError::Backend(why) => ToolError::Backend(why),
+        CrmError::Backend(why) | CrmError::Conflict(why) => ToolError::Backend(why),
     }
 }
 
@@ -166,8 +166,8 @@ impl BookingTools for CrmTools {
                 service_id: service,
                 staff_id: at.staff,
                 start: at.start,
-                source: "agent".into(),
-                channel_id: Some(self.conversation.channel_id.clone()),
+                source: switchboard_crm::AppointmentSource::Agent,
+                channel_id: self.conversation.channel_id.parse().ok(),
                 conversation_id: Some(self.conversation.id),
                 notes: notes.to_string(),
                 hold_id: None,

@@ -5,18 +5,22 @@
 #![forbid(unsafe_code)]
 
 mod builtin;
+mod select;
 
 pub use builtin::BuiltinCalendar;
+pub use select::{adapter_for, business_tz};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+pub use switchboard_domain::booking::{
+    Appointment, AppointmentSource, AppointmentStatus, Service, SlotHold, Staff, TimeOff,
+};
 use switchboard_domain::{
-    AppointmentId, ConversationId, CustomerId, HoldId, PhoneE164, ServiceId, StaffId,
-    calendar::Slot,
+    AppointmentId, ChannelId, ConversationId, CustomerId, HoldId, PhoneE164, ServiceId, StaffId,
+    TimeOffId, calendar::Slot,
 };
 use switchboard_store::StoreError;
-pub use switchboard_store::calendar::{Appointment, Service, SlotHold, Staff};
 
 /// Why a CRM call failed.
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +39,26 @@ pub enum CrmError {
     /// The request does not fit (a cancelled appointment cannot be moved, an inactive service...).
     #[error("{0}")]
     Invalid(String),
+    /// A record with the same unique key exists already.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("CRM backend failed: {0}")]
     Backend(String),
+}
+
+impl CrmError {
+    /// The stable code the API answers with.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CrmError::NotFound => "not_found",
+            CrmError::SlotTaken => "slot_taken",
+            CrmError::OffGrid(_) => "off_grid",
+            CrmError::OutsideHours(_) => "outside_hours",
+            CrmError::Invalid(_) => "invalid_state",
+            CrmError::Conflict(_) => "conflict",
+            CrmError::Backend(_) => "internal",
+        }
+    }
 }
 
 impl From<StoreError> for CrmError {
@@ -45,6 +67,7 @@ impl From<StoreError> for CrmError {
             StoreError::NotFound => CrmError::NotFound,
             StoreError::SlotTaken => CrmError::SlotTaken,
             StoreError::Invalid(why) => CrmError::Invalid(why),
+            StoreError::Conflict(what) => CrmError::Conflict(what),
             other => CrmError::Backend(other.to_string()),
         }
     }
@@ -58,6 +81,7 @@ impl From<CrmError> for StoreError {
             CrmError::Invalid(why) | CrmError::OffGrid(why) | CrmError::OutsideHours(why) => {
                 StoreError::Invalid(why)
             }
+            CrmError::Conflict(what) => StoreError::Conflict(what),
             CrmError::Backend(why) => StoreError::Corrupt(why),
         }
     }
@@ -99,15 +123,28 @@ pub struct BookingRequest {
     /// Any free staff member who provides the service when `None`.
     pub staff_id: Option<StaffId>,
     pub start: DateTime<Utc>,
-    /// `agent`, `api` or `staff`.
-    pub source: String,
-    pub channel_id: Option<String>,
+    pub source: AppointmentSource,
+    pub channel_id: Option<ChannelId>,
     pub conversation_id: Option<ConversationId>,
     pub notes: String,
     /// The booker's hold on this time, given up by the booking.
     pub hold_id: Option<HoldId>,
     /// Repeating a booking with the same key returns the first booking.
     pub idempotency_key: Option<String>,
+}
+
+/// Which appointments to list.
+#[derive(Clone, Debug, Default)]
+pub struct AppointmentFilter {
+    pub customer_id: Option<CustomerId>,
+    pub staff_id: Option<StaffId>,
+    pub status: Option<AppointmentStatus>,
+    /// Appointments ending after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Appointments starting before this instant.
+    pub to: Option<DateTime<Utc>>,
+    /// At most this many (100 when 0).
+    pub limit: i64,
 }
 
 /// A client as the CRM knows them.
@@ -162,4 +199,58 @@ pub trait CrmAdapter: Send + Sync {
 
     /// A client's booked appointments that have not ended yet, soonest first.
     async fn upcoming_appointments(&self, client: CustomerId) -> CrmResult<Vec<Appointment>>;
+
+    // ---- catalogue and staff management (the calendar API) ----
+
+    /// Services, inactive ones too when asked, in id order.
+    async fn list_services(&self, include_inactive: bool) -> CrmResult<Vec<Service>>;
+
+    async fn get_service(&self, id: ServiceId) -> CrmResult<Service>;
+
+    /// Creates or updates (by id) a service with every field as given.
+    async fn save_service(&self, service: &Service) -> CrmResult<Service>;
+
+    /// Staff, inactive ones too when asked, in id order.
+    async fn list_staff(&self, include_inactive: bool) -> CrmResult<Vec<Staff>>;
+
+    async fn get_staff(&self, id: StaffId) -> CrmResult<Staff>;
+
+    /// Creates or updates (by id) a staff member, replacing their service list.
+    async fn save_staff(&self, staff: &Staff) -> CrmResult<Staff>;
+
+    /// Time off of `staff` overlapping `[from, to)`, in start order.
+    async fn list_time_off(
+        &self,
+        staff: StaffId,
+        from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
+    ) -> CrmResult<Vec<TimeOff>>;
+
+    async fn add_time_off(
+        &self,
+        staff: StaffId,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        reason: &str,
+    ) -> CrmResult<TimeOff>;
+
+    async fn delete_time_off(&self, staff: StaffId, id: TimeOffId) -> CrmResult<()>;
+
+    // ---- clients and appointments (the calendar API) ----
+
+    /// The client with this id.
+    async fn get_client(&self, id: CustomerId) -> CrmResult<Client>;
+
+    /// The client with this phone, created (named `name`) when new.
+    async fn ensure_client(&self, phone: &PhoneE164, name: Option<&str>) -> CrmResult<Client>;
+
+    /// Appointments in start order.
+    async fn list_appointments(&self, filter: &AppointmentFilter) -> CrmResult<Vec<Appointment>>;
+
+    /// Marks a past appointment `completed` or `no_show`.
+    async fn set_appointment_outcome(
+        &self,
+        id: AppointmentId,
+        status: AppointmentStatus,
+    ) -> CrmResult<Appointment>;
 }

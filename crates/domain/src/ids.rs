@@ -86,4 +86,6 @@ id_type!(
     HoldId,
     CallId,
     TopupId,
+    TimeOffId,
+    AuditId,
 );

@@ -2,7 +2,9 @@
 //! billing and server crates build on these types.
 #![forbid(unsafe_code)]
 
+pub mod booking;
 pub mod calendar;
+pub mod feature;
 pub mod ids;
 pub mod lang;
 pub mod message;
@@ -15,6 +17,7 @@ mod sqlx_text;
 pub mod time;
 pub mod validate;
 
+pub use feature::Feature;
 pub use ids::*;
 pub use lang::Language;
 pub use money::{Currency, Money};

@@ -51,6 +51,9 @@ impl std::fmt::Display for Role {
     }
 }
 
+#[cfg(feature = "sqlx")]
+crate::sqlx_text::text_column!(Role);
+
 impl std::str::FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

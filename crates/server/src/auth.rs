@@ -154,7 +154,7 @@ impl Tenant {
     }
 
     /// The server-side feature guard: a disabled feature answers 403 `feature_disabled`.
-    pub fn require_feature(&self, feature: &str) -> Result<(), ApiError> {
+    pub fn require_feature(&self, feature: switchboard_domain::Feature) -> Result<(), ApiError> {
         if self.business.feature_enabled(feature) {
             Ok(())
         } else {

@@ -8,16 +8,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{
     ChannelId, Language, Role, ServiceId, StaffId,
+    booking::{Service, Staff},
     calendar::{OpenInterval, WeeklyHours},
     message::ChannelKind,
 };
-use switchboard_store::{
-    Store,
-    businesses::NewBusiness,
-    calendar::{Service, Staff},
-    crypto,
-    messaging::NewChannel,
-};
+use switchboard_store::{Store, businesses::NewBusiness, crypto, messaging::NewChannel};
 use tokio_util::sync::CancellationToken;
 
 use crate::{

@@ -44,8 +44,8 @@ pub fn build_worker(
         ))
         .handler(NOOP, Noop)
         .handler(
-            crate::billing::sweep::SWEEP_JOB,
-            crate::billing::sweep::Sweep {
+            switchboard_billing::sweep::SWEEP_JOB,
+            switchboard_billing::sweep::Sweep {
                 store: store.clone(),
             },
         )

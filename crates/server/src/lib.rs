@@ -6,7 +6,6 @@ pub mod agent;
 pub mod api;
 pub mod app;
 pub mod auth;
-pub mod billing;
 pub mod cli;
 pub mod config;
 mod config_keys;

@@ -111,7 +111,7 @@ pub async fn launch(
             state.clone(),
             shutdown.clone(),
         ));
-        let sweeper = tokio::spawn(crate::billing::sweep::run_scheduler(
+        let sweeper = tokio::spawn(switchboard_billing::sweep::run_scheduler(
             state.store.clone(),
             state.worker.clone(),
             state.config.billing_sweep_secs,

@@ -98,7 +98,7 @@ impl TenantStore {
     pub async fn agent_config(&self) -> StoreResult<(serde_json::Value, Option<String>)> {
         let row: Option<(String, Option<String>)> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT config, llm_api_key FROM agent_configs WHERE business_id = $1")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_optional(p)
             .await)?;
         match row {
@@ -117,7 +117,7 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO agent_configs (business_id, config, llm_api_key, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (business_id) DO UPDATE SET config = $2, llm_api_key = CASE WHEN $5 THEN agent_configs.llm_api_key ELSE $3 END, updated_at = $4")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(serde_json::to_string(config)?)
             .bind(key.flatten())
             .bind(now_ms())
@@ -133,7 +133,7 @@ impl TenantStore {
         let state: String = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT state FROM conversations WHERE id = $1 AND business_id = $2")
             .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?;
         Ok(serde_json::from_str(&state)?)
@@ -147,7 +147,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(id.to_string())
             .fetch_all(p)
             .await)?,
@@ -164,7 +164,7 @@ impl TenantStore {
             "SELECT {MESSAGE_COLUMNS} FROM messages WHERE business_id = $1 AND conversation_id = $2 ORDER BY id DESC LIMIT $3"
         );
         let mut rows: Vec<MessageRow> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(id.to_string())
             .bind(limit)
             .fetch_all(p)
@@ -183,7 +183,7 @@ impl TenantStore {
             "INSERT INTO agent_turns (id, business_id, conversation_id, message_id, engine, model, prompt_tokens, completion_tokens, total_tokens, llm_calls, error, latency_ms, reply, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (message_id) DO NOTHING")
             .bind(&t.turn.id)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(&t.conversation.id)
             .bind(&t.turn.message_id)
             .bind(&t.turn.engine)
@@ -208,7 +208,7 @@ impl TenantStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .bind(uuid::Uuid::now_v7().to_string())
                 .bind(&t.turn.id)
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .bind(&t.conversation.id)
                 .bind(i64::try_from(seq).unwrap_or(i64::MAX))
                 .bind(&call.name)
@@ -224,7 +224,7 @@ impl TenantStore {
             on_tx!(&mut tx, c => sqlx::query(
                 "UPDATE messages SET processed_at = COALESCE(processed_at, $3) WHERE id = $1 AND business_id = $2")
                 .bind(id.to_string())
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .bind(now)
                 .execute(&mut *c)
                 .await
@@ -236,7 +236,7 @@ impl TenantStore {
              handover_reason = CASE WHEN $4 THEN $6 ELSE handover_reason END \
              WHERE id = $1 AND business_id = $2")
             .bind(&t.conversation.id)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(serde_json::to_string(&t.state)?)
             .bind(t.handover.is_some())
             .bind(now)
@@ -259,15 +259,15 @@ impl TenantStore {
             "SELECT id, conversation_id, message_id, engine, model, prompt_tokens, completion_tokens, total_tokens, \
              CAST(llm_calls AS BIGINT) AS llm_calls, error, latency_ms, reply, created_at FROM agent_turns \
              WHERE business_id = $1 AND conversation_id = $2 ORDER BY id")
-            .bind(self.business_id.to_string())
-            .bind(conversation.to_string())
+            .bind(self.business_id)
+            .bind(conversation)
             .fetch_all(p)
             .await)?;
         let calls: Vec<(String, String, String, String, String, i64)> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT turn_id, name, arguments, result, outcome, created_at FROM agent_tool_calls \
              WHERE business_id = $1 AND conversation_id = $2 ORDER BY turn_id, seq")
-            .bind(self.business_id.to_string())
-            .bind(conversation.to_string())
+            .bind(self.business_id)
+            .bind(conversation)
             .fetch_all(p)
             .await)?;
         Ok(rows
@@ -316,8 +316,8 @@ impl TenantStore {
              CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT) AS completion_tokens, \
              CAST(COALESCE(SUM(total_tokens), 0) AS BIGINT) AS total_tokens, CAST(0 AS BIGINT) AS tool_calls \
              FROM agent_turns WHERE business_id = $1 AND ($2 IS NULL OR conversation_id = $2) AND created_at >= $3 AND created_at < $4")
-            .bind(self.business_id.to_string())
-            .bind(conversation.map(|c| c.to_string()))
+            .bind(self.business_id)
+            .bind(conversation)
             .bind(from)
             .bind(to)
             .fetch_one(p)
@@ -325,8 +325,8 @@ impl TenantStore {
         totals.tool_calls = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM agent_tool_calls WHERE business_id = $1 AND ($2 IS NULL OR conversation_id = $2) \
              AND created_at >= $3 AND created_at < $4")
-            .bind(self.business_id.to_string())
-            .bind(conversation.map(|c| c.to_string()))
+            .bind(self.business_id)
+            .bind(conversation)
             .bind(from)
             .bind(to)
             .fetch_one(p)
@@ -339,7 +339,7 @@ impl TenantStore {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT name, language FROM customers WHERE id = $1 AND business_id = $2")
             .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?)
     }
@@ -349,7 +349,7 @@ impl TenantStore {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT created_at FROM customers WHERE id = $1 AND business_id = $2")
             .bind(id)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?)
     }
@@ -358,7 +358,7 @@ impl TenantStore {
     pub async fn find_customer(&self, identity: &Identity) -> StoreResult<Option<CustomerId>> {
         let id: Option<String> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT customer_id FROM customer_identities WHERE business_id = $1 AND kind = $2 AND value = $3")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(identity.kind())
             .bind(identity.value())
             .fetch_optional(p)

@@ -1,13 +1,13 @@
 //! The audit log of staff and admin actions.
 use serde::Serialize;
-use switchboard_domain::{BusinessId, time::now_ms};
+use switchboard_domain::{AuditId, BusinessId, time::now_ms};
 
 use crate::{Store, StoreResult, TenantStore, Tx, on_db, on_tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct AuditEntry {
-    pub id: String,
-    pub business_id: Option<String>,
+    pub id: AuditId,
+    pub business_id: Option<BusinessId>,
     /// `admin`, `user:<id>` or `api_key:<id>`.
     pub actor: String,
     /// Dotted action, e.g. `user.create`, `api_key.revoke`, `business.update`.
@@ -40,8 +40,8 @@ impl Store {
     pub async fn audit(&self, rec: AuditRecord) -> StoreResult<()> {
         let details = serde_json::to_string(&rec.details)?;
         on_db!(&self.db, w, p => sqlx::query(INSERT)
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(rec.business_id.map(|b| b.to_string()))
+            .bind(AuditId::new())
+            .bind(rec.business_id)
             .bind(&rec.actor)
             .bind(&rec.action)
             .bind(&rec.target)
@@ -58,8 +58,8 @@ impl Store {
     pub async fn audit_tx(&self, tx: &mut Tx, rec: AuditRecord) -> StoreResult<()> {
         let details = serde_json::to_string(&rec.details)?;
         on_tx!(tx, c => sqlx::query(INSERT)
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(rec.business_id.map(|b| b.to_string()))
+            .bind(AuditId::new())
+            .bind(rec.business_id)
             .bind(&rec.actor)
             .bind(&rec.action)
             .bind(&rec.target)
@@ -83,7 +83,7 @@ impl TenantStore {
         let mut rows: Vec<AuditEntry> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT id, business_id, actor, action, target, details AS details_json, request_id, created_at \
              FROM audit_log WHERE business_id = $1 AND ($2 IS NULL OR id < $2) ORDER BY id DESC LIMIT $3")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(before)
             .bind(limit)
             .fetch_all(p)

@@ -6,7 +6,6 @@ use switchboard_domain::{ApiKeyId, BusinessId, Role, SessionId, UserId, time::no
 use crate::{
     Store, StoreError, StoreResult, TenantStore,
     crypto::{random_token, token_digest, verify_password},
-    error::parse_id,
     on_db,
     users::User,
 };
@@ -29,11 +28,11 @@ pub struct ApiKey {
 
 #[derive(sqlx::FromRow)]
 struct KeyRow {
-    id: String,
-    business_id: String,
+    id: ApiKeyId,
+    business_id: BusinessId,
     name: String,
     prefix: String,
-    role: String,
+    role: Role,
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
@@ -43,11 +42,11 @@ impl TryFrom<KeyRow> for ApiKey {
     type Error = StoreError;
     fn try_from(r: KeyRow) -> StoreResult<Self> {
         Ok(ApiKey {
-            id: parse_id(&r.id)?,
-            business_id: parse_id(&r.business_id)?,
+            id: r.id,
+            business_id: r.business_id,
             name: r.name,
             prefix: r.prefix,
-            role: Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(r.role.clone()))?,
+            role: r.role,
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
@@ -73,12 +72,12 @@ impl TenantStore {
         let secret = format!("{prefix}_{}", random_token(32));
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO api_keys (id, business_id, name, prefix, key_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(name)
             .bind(&prefix)
             .bind(token_digest(&secret))
-            .bind(role.as_str())
+            .bind(role)
             .bind(now_ms())
             .execute(p)
             .await
@@ -89,8 +88,8 @@ impl TenantStore {
     pub async fn get_api_key(&self, id: ApiKeyId) -> StoreResult<ApiKey> {
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1 AND business_id = $2");
         let row: KeyRow = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?;
         row.try_into()
@@ -99,7 +98,7 @@ impl TenantStore {
     pub async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>> {
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE business_id = $1 ORDER BY id");
         let rows: Vec<KeyRow> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_all(p)
             .await)?;
         rows.into_iter().map(TryInto::try_into).collect()
@@ -108,8 +107,8 @@ impl TenantStore {
     pub async fn revoke_api_key(&self, id: ApiKeyId) -> StoreResult<ApiKey> {
         let n = on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(now_ms())
             .execute(p)
             .await
@@ -143,7 +142,7 @@ impl Store {
             // Touch at most once a minute so authenticated reads do not all become writes.
             if key.last_used_at.is_none_or(|t| now - t > 60_000) {
                 on_db!(&self.db, w, p => sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
-                    .bind(key.id.to_string())
+                    .bind(key.id)
                     .bind(now)
                     .execute(p)
                     .await
@@ -160,15 +159,15 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let (session_id, row): (String, crate::users::UserRow) = on_db!(&self.db, r, p => {
+        let (session_id, row): (SessionId, crate::users::UserRow) = on_db!(&self.db, r, p => {
             let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(&digest).bind(now).fetch_one(p).await?;
             use sqlx::{FromRow, Row};
-            let sid: String = row.try_get("session_id")?;
+            let sid: SessionId = row.try_get("session_id")?;
             Ok::<_, sqlx::Error>((sid, crate::users::UserRow::from_row(&row)?))
         })?;
         Ok(Credential::Session {
             user: row.into_user()?.0,
-            session_id: parse_id(&session_id)?,
+            session_id,
         })
     }
 
@@ -204,10 +203,10 @@ impl Store {
         let expires = now + SESSION_TTL_MS;
         on_db!(&self.db, w, p => sqlx::query(
             "INSERT INTO sessions (id, token_hash, user_id, business_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(SessionId::new().to_string())
+            .bind(SessionId::new())
             .bind(token_digest(&token))
-            .bind(user.id.to_string())
-            .bind(user.business_id.to_string())
+            .bind(user.id)
+            .bind(user.business_id)
             .bind(now)
             .bind(expires)
             .execute(p)
@@ -218,8 +217,8 @@ impl Store {
 
     pub async fn sign_out(&self, session_id: SessionId, user: UserId) -> StoreResult<()> {
         on_db!(&self.db, w, p => sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
-            .bind(session_id.to_string())
-            .bind(user.to_string())
+            .bind(session_id)
+            .bind(user)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

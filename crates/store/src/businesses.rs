@@ -2,28 +2,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use switchboard_domain::{BusinessId, Language, time::now_ms};
+use switchboard_domain::{BusinessId, Feature, Language, time::now_ms};
 
-use crate::{Store, StoreResult, error::parse_id, on_db};
+use crate::{Store, StoreResult, on_db};
 
-/// Features a platform admin can switch per business. A flag missing from a business's map
-/// takes its default here.
-pub const FEATURES: &[(&str, bool)] = &[
-    ("crm", true),
-    ("messaging", true),
-    ("whatsapp", true),
-    ("telegram", true),
-    ("agent", true),
-    ("calendar", true),
-    ("calls", true),
-    ("billing", true),
-    ("operator_line", true),
-    ("invoices", false),
-    ("webhooks", true),
-];
-
+/// Whether `name` is a feature a platform admin can switch.
 pub fn is_known_feature(name: &str) -> bool {
-    FEATURES.iter().any(|(n, _)| *n == name)
+    name.parse::<Feature>().is_ok()
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -46,14 +31,17 @@ pub struct Business {
 }
 
 impl Business {
-    pub fn feature_enabled(&self, name: &str) -> bool {
-        self.features.get(name).copied().unwrap_or(false)
+    pub fn feature_enabled(&self, feature: Feature) -> bool {
+        self.features
+            .get(feature.as_str())
+            .copied()
+            .unwrap_or(false)
     }
 }
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    id: BusinessId,
     name: String,
     slug: String,
     time_zone: String,
@@ -66,12 +54,12 @@ struct Row {
 }
 
 fn effective_features(stored: &BTreeMap<String, bool>) -> BTreeMap<String, bool> {
-    FEATURES
-        .iter()
-        .map(|(name, default)| {
+    Feature::ALL
+        .into_iter()
+        .map(|f| {
             (
-                name.to_string(),
-                stored.get(*name).copied().unwrap_or(*default),
+                f.as_str().to_string(),
+                stored.get(f.as_str()).copied().unwrap_or(f.default_on()),
             )
         })
         .collect()
@@ -82,7 +70,7 @@ impl TryFrom<Row> for Business {
     fn try_from(r: Row) -> StoreResult<Self> {
         let stored: BTreeMap<String, bool> = serde_json::from_str(&r.features)?;
         Ok(Business {
-            id: parse_id(&r.id)?,
+            id: r.id,
             name: r.name,
             slug: r.slug,
             time_zone: r.time_zone,
@@ -130,7 +118,7 @@ impl Store {
         on_db!(&self.db, w, p => sqlx::query(
             "INSERT INTO businesses (id, name, slug, time_zone, default_language, features, settings, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, '{}', $7, $7)")
-            .bind(id.to_string())
+            .bind(id)
             .bind(&new.name)
             .bind(&new.slug)
             .bind(&new.time_zone)
@@ -145,7 +133,7 @@ impl Store {
 
     pub async fn get_business(&self, id: BusinessId) -> StoreResult<Business> {
         let sql = format!("SELECT {COLUMNS} FROM businesses WHERE id = $1");
-        let row: Row = on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id.to_string()).fetch_one(p).await)?;
+        let row: Row = on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(p).await)?;
         row.try_into()
     }
 
@@ -165,7 +153,7 @@ impl Store {
             "SELECT {COLUMNS} FROM businesses WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
         );
         let rows: Vec<Row> = on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(after.map(|a| a.to_string()))
+            .bind(after)
             .bind(limit)
             .fetch_all(p)
             .await)?;
@@ -179,7 +167,7 @@ impl Store {
     ) -> StoreResult<Business> {
         let mut tx = self.begin().await?;
         let sql = format!("SELECT {COLUMNS} FROM businesses WHERE id = $1");
-        let row: Row = crate::on_tx!(&mut tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id.to_string()).fetch_one(&mut *c).await)?;
+        let row: Row = crate::on_tx!(&mut tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *c).await)?;
         let mut stored: BTreeMap<String, bool> = serde_json::from_str(&row.features)?;
         stored.extend(upd.features);
         let mut settings: serde_json::Value = serde_json::from_str(&row.settings)?;
@@ -188,7 +176,7 @@ impl Store {
         }
         crate::on_tx!(&mut tx, c => sqlx::query(
             "UPDATE businesses SET name = $2, time_zone = $3, default_language = $4, features = $5, settings = $6, updated_at = $7, slot_step_min = $8 WHERE id = $1")
-            .bind(id.to_string())
+            .bind(id)
             .bind(upd.name.unwrap_or(row.name))
             .bind(upd.time_zone.unwrap_or(row.time_zone))
             .bind(upd.default_language.map(|l| l.code().to_string()).unwrap_or(row.default_language))

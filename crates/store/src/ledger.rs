@@ -23,7 +23,7 @@ pub mod kind {
     }
 }
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Account {
     pub id: String,
     pub kind: String,
@@ -36,7 +36,7 @@ pub struct Account {
     pub held: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransferOutcome {
     Posted,
@@ -44,7 +44,7 @@ pub enum TransferOutcome {
     Refused,
 }
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Transfer {
     pub id: String,
     pub idempotency_key: String,
@@ -95,7 +95,7 @@ impl TenantStore {
         );
         let find = || async {
             on_db!(&self.store.db, r, p => sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .bind(kind)
                 .bind(owner)
                 .bind(currency)
@@ -109,7 +109,7 @@ impl TenantStore {
             "INSERT INTO ledger_accounts (id, business_id, kind, owner_id, currency, allow_negative, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (business_id, kind, owner_id, currency) DO NOTHING")
             .bind(uuid::Uuid::now_v7().to_string())
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(kind)
             .bind(owner)
             .bind(currency)
@@ -128,7 +128,7 @@ impl TenantStore {
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?,
         )
@@ -140,7 +140,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(key)
             .fetch_optional(p)
             .await)?,
@@ -201,7 +201,7 @@ impl TenantStore {
             "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
             .bind(&t.debit.id)
             .bind(t.amount)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
@@ -236,7 +236,7 @@ impl TenantStore {
             "INSERT INTO ledger_transfers (id, business_id, idempotency_key, kind, status, debit_account, credit_account, amount, currency, reason, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
             .bind(id)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(t.idempotency_key)
             .bind(t.kind)
             .bind(status)
@@ -306,7 +306,7 @@ impl TenantStore {
                 "UPDATE ledger_accounts SET balance = balance - $2 WHERE id = $1 AND business_id = $3 AND (allow_negative OR balance - held >= $2)")
                 .bind(&debit.id)
                 .bind(total)
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .execute(&mut *c)
                 .await
                 .map(|r| r.rows_affected()))?;
@@ -355,7 +355,7 @@ impl TenantStore {
     pub async fn ledger_postings_sum(&self) -> StoreResult<i64> {
         let sum: Option<i64> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM ledger_postings p JOIN ledger_transfers t ON t.id = p.transfer_id WHERE t.business_id = $1")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?;
         Ok(sum.unwrap_or(0))

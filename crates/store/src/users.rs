@@ -2,7 +2,7 @@
 use serde::Serialize;
 use switchboard_domain::{BusinessId, Role, UserId, time::now_ms};
 
-use crate::{Store, StoreError, StoreResult, TenantStore, crypto, error::parse_id, on_db};
+use crate::{Store, StoreError, StoreResult, TenantStore, crypto, on_db};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct User {
@@ -17,11 +17,11 @@ pub struct User {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
-    id: String,
-    business_id: String,
+    id: UserId,
+    business_id: BusinessId,
     email: String,
     name: String,
-    role: String,
+    role: Role,
     active: bool,
     created_at: i64,
     password_hash: String,
@@ -31,12 +31,11 @@ impl UserRow {
     pub(crate) fn into_user(self) -> StoreResult<(User, String)> {
         Ok((
             User {
-                id: parse_id(&self.id)?,
-                business_id: parse_id(&self.business_id)?,
+                id: self.id,
+                business_id: self.business_id,
                 email: self.email,
                 name: self.name,
-                role: Role::parse(&self.role)
-                    .ok_or_else(|| StoreError::Corrupt(format!("role {}", self.role)))?,
+                role: self.role,
                 active: self.active,
                 created_at: self.created_at,
             },
@@ -67,12 +66,12 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO users (id, business_id, email, name, password_hash, role, active, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7)")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(normalize_email(email))
             .bind(name)
             .bind(hash)
-            .bind(role.as_str())
+            .bind(role)
             .bind(now_ms())
             .execute(p)
             .await
@@ -83,8 +82,8 @@ impl TenantStore {
     pub async fn get_user(&self, id: UserId) -> StoreResult<User> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND business_id = $2");
         let row: UserRow = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?;
         Ok(row.into_user()?.0)
@@ -93,7 +92,7 @@ impl TenantStore {
     pub async fn list_users(&self) -> StoreResult<Vec<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE business_id = $1 ORDER BY id");
         let rows: Vec<UserRow> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_all(p)
             .await)?;
         rows.into_iter()
@@ -119,9 +118,9 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE users SET role = $3, active = $4, password_hash = COALESCE($5, password_hash) \
              WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
-            .bind(role.unwrap_or(current.role).as_str())
+            .bind(id)
+            .bind(self.business_id)
+            .bind(role.unwrap_or(current.role))
             .bind(active.unwrap_or(current.active))
             .bind(hash)
             .execute(p)
@@ -130,8 +129,8 @@ impl TenantStore {
         if active == Some(false) {
             // A deactivated user loses every session at once.
             on_db!(&self.store.db, w, p => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND business_id = $2")
-                .bind(id.to_string())
-                .bind(self.business_id.to_string())
+                .bind(id)
+                .bind(self.business_id)
                 .execute(p)
                 .await
                 .map(|r| r.rows_affected()))?;

@@ -43,7 +43,7 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
         .await
         .unwrap();
     let wallet = t
-        .ledger_account(kind::CUSTOMER_WALLET, &customer, "USD")
+        .ledger_account(kind::CUSTOMER_WALLET, &customer.to_string(), "USD")
         .await
         .unwrap();
     t.transfer(NewTransfer {
@@ -57,7 +57,7 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
     .await
     .unwrap();
     let pkg = t
-        .grant_package(&customer, None, 600, now_ms() + 86_400_000, "gift")
+        .grant_package(customer, None, 600, now_ms() + 86_400_000, "gift")
         .await
         .unwrap();
     let reserve = [PackageSeconds {
@@ -67,8 +67,8 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
     let now = now_ms();
     let call = t
         .open_call(NewCall {
-            customer_id: &customer,
-            operator_id: &op.id,
+            customer_id: customer,
+            operator_id: op.id,
             tariff_json: "{}",
             wallet: &wallet,
             reserve: 700,
@@ -83,8 +83,8 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
     // The free seconds are taken: a second call cannot reserve them, nor more money.
     let second = t
         .open_call(NewCall {
-            customer_id: &customer,
-            operator_id: &op.id,
+            customer_id: customer,
+            operator_id: op.id,
             tariff_json: "{}",
             wallet: &wallet,
             reserve: 100,
@@ -115,12 +115,12 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
         (1000, 0),
         "nothing charged, everything freed"
     );
-    let pkgs = t.customer_packages(&customer).await.unwrap();
+    let pkgs = t.customer_packages(customer).await.unwrap();
     assert_eq!(
         (pkgs[0].seconds_remaining, pkgs[0].seconds_reserved),
         (600, 0)
     );
-    assert_eq!(t.get_call(&call.id).await.unwrap().status, "expired");
+    assert_eq!(t.get_call(call.id).await.unwrap().status, "expired");
     assert_eq!(
         s.sweep_billing(now + 2_000).await.unwrap(),
         Default::default()
@@ -128,7 +128,7 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
 
     // A split transfer: all or nothing, once per key.
     let opa = t
-        .ledger_account(kind::OPERATOR_EARNINGS, &op.id, "USD")
+        .ledger_account(kind::OPERATOR_EARNINGS, &op.id.to_string(), "USD")
         .await
         .unwrap();
     let plat = t
@@ -165,17 +165,17 @@ async fn sweeper_expires_calls_and_holds_and_frees_their_reservations() {
 
     // The payment-link cooldown: one claim per window.
     assert!(
-        t.claim_payment_link_notice(&customer, now, 60_000)
+        t.claim_payment_link_notice(&customer.to_string(), now, 60_000)
             .await
             .unwrap()
     );
     assert!(
-        !t.claim_payment_link_notice(&customer, now + 59_000, 60_000)
+        !t.claim_payment_link_notice(&customer.to_string(), now + 59_000, 60_000)
             .await
             .unwrap()
     );
     assert!(
-        t.claim_payment_link_notice(&customer, now + 60_000, 60_000)
+        t.claim_payment_link_notice(&customer.to_string(), now + 60_000, 60_000)
             .await
             .unwrap()
     );

@@ -34,7 +34,10 @@ fn new_business(slug: &str) -> NewBusiness {
 async fn businesses_users_keys_and_sessions() {
     let (s, _d) = store().await;
     let b = s.create_business(new_business("alpha")).await.unwrap();
-    assert!(b.feature_enabled("invoices") && b.feature_enabled("crm"));
+    assert!(
+        b.feature_enabled(switchboard_domain::Feature::Invoices)
+            && b.feature_enabled(switchboard_domain::Feature::Crm)
+    );
     assert!(matches!(
         s.create_business(new_business("alpha")).await,
         Err(StoreError::Conflict(_))
@@ -49,7 +52,10 @@ async fn businesses_users_keys_and_sessions() {
         )
         .await
         .unwrap();
-    assert!(!b.feature_enabled("crm") && b.feature_enabled("invoices"));
+    assert!(
+        !b.feature_enabled(switchboard_domain::Feature::Crm)
+            && b.feature_enabled(switchboard_domain::Feature::Invoices)
+    );
     assert_eq!(s.get_business_by_slug("alpha").await.unwrap().id, b.id);
 
     let t = s.tenant(b.id);

@@ -10,7 +10,7 @@ mod turn;
 use std::sync::Arc;
 
 use chrono_tz::Tz;
-use switchboard_crm::{BuiltinCalendar, CrmAdapter};
+use switchboard_crm::CrmAdapter;
 use switchboard_store::{Store, businesses::Business};
 
 use self::turn::Turn;
@@ -19,12 +19,9 @@ pub use process::ProcessTurn;
 
 /// The calendar of a business, behind the CRM adapter (the built-in one for now).
 pub fn crm_for(store: &Store, business: &Business) -> Arc<dyn CrmAdapter> {
-    Arc::new(
-        BuiltinCalendar::new(store.tenant(business.id), business_tz(business))
-            .with_grid(business.slot_step_min),
-    )
+    switchboard_crm::adapter_for(store, business)
 }
 
 pub fn business_tz(business: &Business) -> Tz {
-    business.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    switchboard_crm::business_tz(business)
 }

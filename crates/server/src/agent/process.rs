@@ -59,7 +59,10 @@ impl JobHandler for ProcessTurn {
         let conv = tenant.get_conversation(conversation).await?;
         let (stored, sealed_key) = tenant.agent_config().await?;
         let settings = AgentSettings::from_stored(stored);
-        if conv.bot_paused || !business.feature_enabled("agent") || !settings.enabled {
+        if conv.bot_paused
+            || !business.feature_enabled(switchboard_domain::Feature::Agent)
+            || !settings.enabled
+        {
             return passive(&tenant, &business, &conv, message).await;
         }
         let pending = tenant.unprocessed_inbound(conversation).await?;
@@ -76,13 +79,13 @@ impl JobHandler for ProcessTurn {
         // Billing: a brand-new number gets the welcome credit, and an AI reply is paid for
         // before it is produced; with too little balance the agent is not called at all.
         if tenant.customer_created_at(&conv.customer_id).await? >= first.created_at {
-            crate::billing::grant_welcome_credit(&self.store, &business, &conv.customer_id)
+            switchboard_billing::grant_welcome_credit(&self.store, &business, &conv.customer_id)
                 .await
                 .map_err(JobError::retry)?;
         }
         // Keyed by the first unanswered message: a retried turn keeps its key even when more
         // messages arrived meanwhile, so it is never charged twice.
-        let gate = crate::billing::gate_ai_reply(
+        let gate = switchboard_billing::gate_ai_reply(
             &self.store,
             &business,
             &conv.customer_id,
@@ -92,7 +95,7 @@ impl JobHandler for ProcessTurn {
         )
         .await
         .map_err(JobError::retry)?;
-        if let crate::billing::ReplyGate::LowBalance { payment_message } = gate {
+        if let switchboard_billing::ReplyGate::LowBalance { payment_message } = gate {
             return payment_required(&tenant, &conv, &pending, payment_message).await;
         }
         let turn = Turn {
@@ -112,7 +115,7 @@ impl JobHandler for ProcessTurn {
         let result = turn.run(&pending).await;
         if result.is_err() && job.attempts >= job.max_attempts {
             // This was the last attempt: the customer paid for a reply that never comes.
-            match crate::billing::refund_ai_reply(&self.store, &business, &first.id).await {
+            match switchboard_billing::refund_ai_reply(&self.store, &business, &first.id).await {
                 Ok(true) => {
                     tracing::warn!(conversation = %conv.id, "turn failed for good; AI reply refunded")
                 }

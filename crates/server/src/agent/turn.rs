@@ -63,10 +63,11 @@ impl Turn<'_> {
             .filter(|b| !b.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
-        let staff = self.tenant.list_staff(false).await?;
+        let crm = crm_for(self.store, self.business);
+        let staff = crm.list_staff(false).await.map_err(JobError::retry)?;
         let staff_names: HashMap<_, _> = staff.iter().map(|s| (s.id, s.name.clone())).collect();
         let tools = CrmTools::new(
-            crm_for(self.store, self.business),
+            crm.clone(),
             Conversation {
                 id: conversation,
                 customer,
@@ -76,7 +77,7 @@ impl Turn<'_> {
             self.settings.hold_ttl_ms(),
             staff_names,
         );
-        let ctx = self.context(customer, &tools, &staff).await?;
+        let ctx = self.context(customer, &tools, crm.as_ref(), &staff).await?;
         let state: RuleState =
             serde_json::from_value(self.tenant.conversation_state(conversation).await?)
                 .unwrap_or_default();
@@ -222,12 +223,13 @@ impl Turn<'_> {
         &self,
         customer: CustomerId,
         tools: &CrmTools,
-        staff: &[switchboard_store::calendar::Staff],
+        crm: &dyn switchboard_crm::CrmAdapter,
+        staff: &[switchboard_crm::Staff],
     ) -> Result<BusinessContext, JobError> {
-        let services = self
-            .tenant
+        let services = crm
             .list_services(false)
-            .await?
+            .await
+            .map_err(JobError::retry)?
             .into_iter()
             .map(|s| ServiceInfo {
                 id: s.id,

@@ -22,5 +22,5 @@ pub async fn list(
         .store
         .list_audit(page.cursor.as_deref(), limit)
         .await?;
-    Ok(AppJson(Page::new(items, limit, |e| e.id.clone())))
+    Ok(AppJson(Page::new(items, limit, |e| e.id.to_string())))
 }

@@ -2,14 +2,18 @@
 //! authorizes it (funds and free seconds reserved, allowed seconds returned); events move it
 //! along and `ended` settles it once. Voice providers (Twilio, Asterisk) feed the same events.
 use axum::http::StatusCode;
-use serde::Deserialize;
-use switchboard_domain::{CallId, CustomerId, OperatorId, Role};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use switchboard_billing::calls::{self, Call};
+use switchboard_domain::{
+    CallId, CustomerId, OperatorId, Role,
+    rating::{CallCharge, CallTariff},
+};
 
 use crate::{
-    api::billing::billing_tenant,
+    api::billing::{billing_tenant, views::time},
     auth::Tenant,
-    billing::calls::{self, CallError, CallView},
-    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
+    error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
 };
 
@@ -50,16 +54,46 @@ pub struct CallEvent {
     pub duration_secs: Option<u32>,
 }
 
-fn call_error(e: CallError) -> ApiError {
-    match e {
-        CallError::Billing(b) => b.into(),
-        CallError::OperatorUnavailable => ApiError::Unprocessable(
-            ErrorCode::OperatorUnavailable,
-            "the operator is not taking calls".into(),
-        ),
-        CallError::InsufficientBalance => ApiError::PaymentRequired(
-            "the balance does not pay for a call to this operator; top up first".into(),
-        ),
+/// A call as the API shows it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct CallView {
+    pub id: CallId,
+    pub customer_id: CustomerId,
+    pub operator_id: OperatorId,
+    /// `authorized`, `answered`, `settled`, `unpaid` or `expired`.
+    pub status: String,
+    /// Longest the call may last (the `<Dial timeLimit>`).
+    pub allowed_secs: i64,
+    /// Money held on the wallet for it, minor units.
+    pub reserved_amount: i64,
+    /// Free seconds reserved from packages.
+    pub reserved_free_seconds: i64,
+    pub tariff: CallTariff,
+    pub started_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub duration_secs: Option<i64>,
+    /// The settlement, once ended.
+    pub charge: Option<CallCharge>,
+}
+
+impl From<Call> for CallView {
+    fn from(c: Call) -> Self {
+        CallView {
+            id: c.id,
+            customer_id: c.customer_id,
+            operator_id: c.operator_id,
+            status: c.status,
+            allowed_secs: c.allowed_secs,
+            reserved_amount: c.reserved_amount,
+            reserved_free_seconds: c.reserved_free_seconds,
+            tariff: c.tariff,
+            started_at: time(c.started_at),
+            answered_at: c.answered_at.map(time),
+            ended_at: c.ended_at.map(time),
+            duration_secs: c.duration_secs,
+            charge: c.charge,
+        }
     }
 }
 
@@ -71,14 +105,8 @@ pub async fn open(
     AppJson(body): AppJson<OpenCall>,
 ) -> ApiResult<(StatusCode, AppJson<CallView>)> {
     billing_tenant(&tenant, CONTROLLERS)?;
-    let customer = body.customer_id.to_string();
-    if !tenant.store.customer_exists(&customer).await? {
-        return Err(ApiError::NotFound);
-    }
-    let view = calls::open(&tenant.store, &customer, &body.operator_id.to_string())
-        .await
-        .map_err(call_error)?;
-    Ok((StatusCode::CREATED, AppJson(view)))
+    let call = calls::open(&tenant.store, body.customer_id, body.operator_id).await?;
+    Ok((StatusCode::CREATED, AppJson(call.into())))
 }
 
 /// One call, with its settlement once ended.
@@ -87,8 +115,7 @@ pub async fn open(
     responses((status = 200, body = CallView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(tenant: Tenant, AppPath(id): AppPath<CallId>) -> ApiResult<AppJson<CallView>> {
     billing_tenant(&tenant, CALLERS)?;
-    let row = tenant.store.get_call(&id.to_string()).await?;
-    Ok(AppJson(CallView::from_row(&row)?))
+    Ok(AppJson(calls::get(&tenant.store, id).await?.into()))
 }
 
 /// A call event: `answered`, `heartbeat` (keeps the reservation alive) or `ended` with the
@@ -102,24 +129,21 @@ pub async fn event(
     AppJson(body): AppJson<CallEvent>,
 ) -> ApiResult<AppJson<CallView>> {
     billing_tenant(&tenant, CONTROLLERS)?;
-    let row = tenant.store.get_call(&id.to_string()).await?;
-    let row = match body.kind {
-        CallEventKind::Answered => {
-            calls::answered(&tenant.store, &row).await?;
-            tenant.store.get_call(&row.id).await?
-        }
-        CallEventKind::Heartbeat => {
-            calls::heartbeat(&tenant.store, &row).await?;
-            tenant.store.get_call(&row.id).await?
-        }
-        CallEventKind::Ended => {
-            let duration = body
-                .duration_secs
-                .ok_or_else(|| ApiError::validation("`duration_secs` is required with `ended`"))?;
-            calls::settle(&tenant.store, &row, duration)
-                .await
-                .map_err(call_error)?
-        }
+    let event = match body.kind {
+        CallEventKind::Answered => calls::CallEvent::Answered,
+        CallEventKind::Heartbeat => calls::CallEvent::Heartbeat,
+        CallEventKind::Ended => match body.duration_secs {
+            Some(duration_secs) => calls::CallEvent::Ended { duration_secs },
+            None => {
+                // An unknown call answers 404 before the missing field does.
+                calls::get(&tenant.store, id).await?;
+                return Err(ApiError::validation(
+                    "`duration_secs` is required with `ended`",
+                ));
+            }
+        },
     };
-    Ok(AppJson(CallView::from_row(&row)?))
+    Ok(AppJson(
+        calls::event(&tenant.store, id, event).await?.into(),
+    ))
 }

@@ -62,12 +62,12 @@ pub(crate) fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
     })
 }
 
-pub(crate) fn feature_for(kind: ChannelKind) -> Option<&'static str> {
+pub(crate) fn feature_for(kind: ChannelKind) -> Option<switchboard_domain::Feature> {
     match kind {
         ChannelKind::TwilioWhatsapp | ChannelKind::MetaWhatsapp | ChannelKind::WhatsappWeb => {
-            Some("whatsapp")
+            Some(switchboard_domain::Feature::Whatsapp)
         }
-        ChannelKind::Telegram => Some("telegram"),
+        ChannelKind::Telegram => Some(switchboard_domain::Feature::Telegram),
         _ => None,
     }
 }

@@ -9,7 +9,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::AppState;
-use features::{Feature, guarded};
+use features::guarded;
+use switchboard_domain::Feature;
 
 pub mod agent;
 pub mod audit;

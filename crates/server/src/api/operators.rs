@@ -1,13 +1,13 @@
 //! `/api/v1/operators`: operators of a paid line with their own per-minute rate.
 use axum::http::StatusCode;
 use serde::Deserialize;
+use switchboard_billing::operators::{self, NewOperator, OperatorChanges};
 use switchboard_domain::{OperatorId, Role, UserId};
-use switchboard_store::billing::operators::{Operator, OperatorFields};
 
 use crate::{
-    api::billing::{STAFF, billing_tenant},
+    api::billing::{STAFF, billing_tenant, views::OperatorView},
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
 };
 
@@ -34,38 +34,10 @@ pub struct UpdateOperator {
     pub phone: Option<String>,
 }
 
-fn check_rate(rate: Option<i64>) -> ApiResult<()> {
-    match rate {
-        Some(r) if !(0..=1_000_000).contains(&r) => Err(ApiError::validation(
-            "rate_per_minute must be from 0 to 1000000 minor units",
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn check_phone(phone: &Option<String>) -> ApiResult<Option<String>> {
-    phone
-        .as_deref()
-        .map(|p| {
-            switchboard_domain::PhoneE164::parse(p)
-                .map(|p| p.as_str().to_string())
-                .map_err(|_| ApiError::validation(format!("`{p}` is not an E.164 phone number")))
-        })
-        .transpose()
-}
-
-fn check_name(name: &str) -> ApiResult<String> {
-    let n = name.trim();
-    if n.is_empty() || n.chars().count() > 200 {
-        return Err(ApiError::validation("name must be 1 to 200 characters"));
-    }
-    Ok(n.to_string())
-}
-
 /// Operators of this business.
 #[utoipa::path(get, path = "/api/v1/operators", tag = "billing",
-    responses((status = 200, body = Vec<Operator>), (status = 403, body = ErrorBody)))]
-pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<Operator>>> {
+    responses((status = 200, body = Vec<OperatorView>), (status = 403, body = ErrorBody)))]
+pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<OperatorView>>> {
     billing_tenant(
         &tenant,
         &[
@@ -76,83 +48,70 @@ pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<Operator>>> {
             Role::Operator,
         ],
     )?;
-    Ok(AppJson(tenant.store.list_operators().await?))
+    let all = operators::list(&tenant.store).await?;
+    Ok(AppJson(all.iter().map(Into::into).collect()))
 }
 
 /// Add an operator.
 #[utoipa::path(post, path = "/api/v1/operators", tag = "billing", request_body = CreateOperator,
-    responses((status = 201, body = Operator), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = OperatorView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     tenant: Tenant,
     AppJson(body): AppJson<CreateOperator>,
-) -> ApiResult<(StatusCode, AppJson<Operator>)> {
+) -> ApiResult<(StatusCode, AppJson<OperatorView>)> {
     billing_tenant(&tenant, MANAGERS)?;
-    let name = check_name(&body.name)?;
-    check_rate(body.rate_per_minute)?;
-    let phone = check_phone(&body.phone)?;
-    let user = match body.user_id {
-        Some(u) => Some(tenant.store.get_user(u).await?.id.to_string()),
-        None => None,
+    let new = NewOperator {
+        name: &body.name,
+        user_id: body.user_id,
+        phone: body.phone.as_deref(),
+        rate_per_minute: body.rate_per_minute,
     };
-    let op = tenant
-        .store
-        .create_operator(
-            &name,
-            user.as_deref(),
-            phone.as_deref(),
-            body.rate_per_minute,
-        )
-        .await?;
+    let op = operators::create(&tenant.store, new).await?;
     tenant
         .audit(
             "operator.create",
-            Some(op.id.clone()),
+            Some(op.id.to_string()),
             serde_json::json!({"rate_per_minute": op.rate_per_minute}),
         )
         .await?;
-    Ok((StatusCode::CREATED, AppJson(op)))
+    Ok((StatusCode::CREATED, AppJson((&op).into())))
 }
 
 /// One operator.
 #[utoipa::path(get, path = "/api/v1/operators/{id}", tag = "billing",
     params(("id" = String, Path, description = "Operator id")),
-    responses((status = 200, body = Operator), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = OperatorView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<OperatorId>,
-) -> ApiResult<AppJson<Operator>> {
+) -> ApiResult<AppJson<OperatorView>> {
     billing_tenant(&tenant, STAFF)?;
-    Ok(AppJson(tenant.store.get_operator(&id.to_string()).await?))
+    Ok(AppJson((&operators::get(&tenant.store, id).await?).into()))
 }
 
 /// Change an operator's name, rate, phone or availability.
 #[utoipa::path(patch, path = "/api/v1/operators/{id}", tag = "billing", request_body = UpdateOperator,
     params(("id" = String, Path, description = "Operator id")),
-    responses((status = 200, body = Operator), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = OperatorView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     tenant: Tenant,
     AppPath(id): AppPath<OperatorId>,
     AppJson(body): AppJson<UpdateOperator>,
-) -> ApiResult<AppJson<Operator>> {
+) -> ApiResult<AppJson<OperatorView>> {
     billing_tenant(&tenant, MANAGERS)?;
-    check_rate(body.rate_per_minute)?;
-    let fields = OperatorFields {
-        name: body.name.as_deref().map(check_name).transpose()?,
-        rate_per_minute: body.rate_per_minute.map(Some),
+    let changes = OperatorChanges {
+        name: body.name.as_deref(),
+        rate_per_minute: body.rate_per_minute,
         active: body.active,
-        phone: check_phone(&body.phone)?.map(Some),
-        user_id: None,
+        phone: body.phone.as_deref(),
     };
-    let op = tenant
-        .store
-        .update_operator(&id.to_string(), fields)
-        .await?;
+    let op = operators::update(&tenant.store, id, changes).await?;
     tenant
         .audit(
             "operator.update",
-            Some(op.id.clone()),
+            Some(op.id.to_string()),
             serde_json::json!({"rate_per_minute": op.rate_per_minute, "active": op.active}),
         )
         .await?;
-    Ok(AppJson(op))
+    Ok(AppJson((&op).into()))
 }

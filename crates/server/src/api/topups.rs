@@ -7,14 +7,17 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use serde::Deserialize;
+use switchboard_billing::{
+    PaymentProvider,
+    accounts::load_tariff,
+    payments::topups::{self, Payer, check_offered_amount, paying_business},
+};
 use switchboard_domain::{BusinessId, CustomerId, Money, PhoneE164, TopupId};
-use switchboard_store::billing::topups::TopupRow;
 
 use crate::{
-    api::billing::{STAFF, billing_tenant},
+    api::billing::{STAFF, billing_tenant, payments, views::TopupView},
     app::AppState,
     auth::Tenant,
-    billing::{self, PaymentProvider, payments},
     error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, RawBody},
     ops::limits::ClientIp,
@@ -46,47 +49,35 @@ fn parse_phone(p: &str) -> ApiResult<String> {
 
 /// Create a top-up and its payment page at the provider (`checkout_url`).
 #[utoipa::path(post, path = "/api/v1/topups", tag = "billing", request_body = CreateTopup,
-    responses((status = 201, body = TopupRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 201, body = TopupView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<CreateTopup>,
-) -> ApiResult<(StatusCode, AppJson<TopupRow>)> {
+) -> ApiResult<(StatusCode, AppJson<TopupView>)> {
     billing_tenant(&tenant, STAFF)?;
     let phone = body.phone.as_deref().map(parse_phone).transpose()?;
-    let customer = match (body.customer_id, &phone) {
-        (Some(c), _) => {
-            let c = c.to_string();
-            if !tenant.store.customer_exists(&c).await? {
-                return Err(ApiError::NotFound);
-            }
-            c
-        }
-        (None, Some(p)) => tenant.store.customer_by_phone(p).await?,
+    let payer = match (body.customer_id, phone) {
+        (Some(c), phone) => Payer::Customer(c, phone),
+        (None, Some(p)) => Payer::RegisterPhone(p),
         (None, None) => return Err(ApiError::validation("give `customer_id` or `phone`")),
     };
-    let topup = payments::create_topup(
-        &state,
-        &tenant.business,
-        Some(&customer),
-        phone.as_deref(),
-        body.amount,
-        body.provider,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, AppJson(topup)))
+    let topup = payments(&state)
+        .create_topup(&tenant.business, payer, body.amount, body.provider)
+        .await?;
+    Ok((StatusCode::CREATED, AppJson((&topup).into())))
 }
 
 /// One top-up.
 #[utoipa::path(get, path = "/api/v1/topups/{id}", tag = "billing",
     params(("id" = String, Path, description = "Top-up id")),
-    responses((status = 200, body = TopupRow), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TopupView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<TopupId>,
-) -> ApiResult<AppJson<TopupRow>> {
+) -> ApiResult<AppJson<TopupView>> {
     billing_tenant(&tenant, STAFF)?;
-    Ok(AppJson(tenant.store.get_topup(&id.to_string()).await?))
+    Ok(AppJson((&topups::get(&tenant.store, id).await?).into()))
 }
 
 fn escape(s: &str) -> String {
@@ -97,17 +88,6 @@ fn escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-async fn paying_business(
-    state: &AppState,
-    id: BusinessId,
-) -> ApiResult<switchboard_store::businesses::Business> {
-    let business = state.store.get_business(id).await?;
-    if !business.feature_enabled(billing::FEATURE) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(business)
-}
-
 /// The public payment page: choose an amount, enter the phone number to credit.
 #[utoipa::path(get, path = "/pay/{business_id}", tag = "billing", security(()),
     params(("business_id" = BusinessId, Path, description = "Business id")),
@@ -116,8 +96,8 @@ pub async fn pay_page(
     State(state): State<AppState>,
     AppPath(id): AppPath<BusinessId>,
 ) -> ApiResult<Response> {
-    let business = paying_business(&state, id).await?;
-    let tariff = billing::load_tariff(&state.store.tenant(business.id)).await?;
+    let business = paying_business(&state.store, id).await?;
+    let tariff = load_tariff(&state.store.tenant(business.id)).await?;
     let page = switchboard_i18n::billing::pay_page(business.default_language, &business.name);
     let name = escape(&business.name);
     let options: String = tariff
@@ -177,7 +157,7 @@ pub async fn pay_submit(
 ) -> ApiResult<Response> {
     state.limits.webhook(&format!("pay:{id}"))?;
     state.limits.pay_from_ip(&id.to_string(), ip)?;
-    let business = paying_business(&state, id).await?;
+    let business = paying_business(&state.store, id).await?;
     let form: PayForm = serde_urlencoded::from_bytes(&body).map_err(|e| {
         ApiError::bad_request(ErrorCode::InvalidForm, format!("form not understood: {e}"))
     })?;
@@ -187,18 +167,13 @@ pub async fn pay_submit(
         .trim()
         .parse()
         .map_err(|_| ApiError::validation("amount must be a whole number of minor units"))?;
-    let tenant = state.store.tenant(business.id);
-    let tariff = billing::load_tariff(&tenant).await?;
-    if !tariff.topup_amounts.contains(&amount) {
-        return Err(ApiError::Unprocessable(
-            ErrorCode::InvalidAmount,
-            "choose one of the offered amounts".into(),
-        ));
-    }
+    check_offered_amount(&state.store.tenant(business.id), amount).await?;
     state.limits.pay_for_phone(&id.to_string(), &phone)?;
     // Bound to the phone only: the customer is registered when the payment is credited, so
     // forms that are never paid leave no customer behind.
-    let topup = payments::create_topup(&state, &business, None, Some(&phone), amount, None).await?;
+    let topup = payments(&state)
+        .create_topup(&business, Payer::PhoneOnly(phone), amount, None)
+        .await?;
     let url = topup
         .checkout_url
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("top-up without a checkout url")))?;

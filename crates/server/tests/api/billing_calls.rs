@@ -1,7 +1,7 @@
 //! Calls (authorize, settle, split), manual adjustments (roles, audit), the AI-reply gate the
 //! message path calls, and the billing feature flag, over HTTP.
 use serde_json::{Value, json};
-use switchboard_server::billing::{ReplyGate, gate_ai_reply, refund_ai_reply};
+use switchboard_billing::{ReplyGate, gate_ai_reply, refund_ai_reply};
 
 use crate::billing::{PHONE, available, customer_with_conversation, put};
 use crate::helpers::{assert_error, spawn_app};

@@ -386,7 +386,7 @@ async fn two_customers_racing_for_one_slot_get_exactly_one_booking() {
         staff_id: staff,
         start: start + Duration::minutes(30),
         end: start + Duration::minutes(90),
-        source: "test".into(),
+        source: switchboard_domain::booking::AppointmentSource::Staff,
         channel_id: None,
         conversation_id: None,
         notes: String::new(),

@@ -3,13 +3,15 @@
 //! sweeper that expires calls and holds whose end never arrived.
 use serde::Serialize;
 
+use switchboard_domain::{BusinessId, CallId, TransferId};
+
 use crate::{Store, StoreResult, TenantStore, ledger::kind, on_db};
 
 /// One line of an account's history.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LedgerEntry {
     pub posting_id: String,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     /// What moved the money: `topup`, `ai_reply`, `text`, `call`, `manual_credit`, ...
     pub kind: String,
     /// Signed minor units: positive credits this account, negative debits it.
@@ -21,7 +23,7 @@ pub struct LedgerEntry {
 }
 
 /// A sum over transfers of one group.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReportRow {
     /// The group: an operator id, or a transfer kind.
     pub key: String,
@@ -45,7 +47,7 @@ impl TenantStore {
              FROM ledger_postings p JOIN ledger_transfers t ON t.id = p.transfer_id \
              WHERE p.account_id = $1 AND t.business_id = $2 AND ($3 = '' OR p.id < $3) ORDER BY p.id DESC LIMIT $4")
             .bind(account_id)
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(before.unwrap_or(""))
             .bind(limit)
             .fetch_all(p)
@@ -56,7 +58,7 @@ impl TenantStore {
     pub async fn accounts_of_kind(&self, k: &str) -> StoreResult<Vec<crate::ledger::Account>> {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT id, kind, owner_id, currency, balance, held FROM ledger_accounts WHERE business_id = $1 AND kind = $2 ORDER BY owner_id, currency")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(k)
             .fetch_all(p)
             .await)?)
@@ -70,7 +72,7 @@ impl TenantStore {
     ) -> StoreResult<Vec<crate::ledger::Account>> {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT id, kind, owner_id, currency, balance, held FROM ledger_accounts WHERE business_id = $1 AND kind = $2 AND owner_id = $3 ORDER BY currency")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(k)
             .bind(owner)
             .fetch_all(p)
@@ -95,7 +97,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(credit_kind)
             .bind(from)
             .bind(to)
@@ -125,7 +127,7 @@ impl TenantStore {
              FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account \
              WHERE t.business_id = $1 AND t.status = 'posted' AND a.kind = $2 AND t.created_at >= $3 AND t.created_at < $4 \
              GROUP BY t.kind, t.currency ORDER BY 1, 2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(kind::CUSTOMER_WALLET)
             .bind(from)
             .bind(to)
@@ -146,28 +148,25 @@ impl Store {
     /// `now`: their reservations are freed and nothing is charged. Safe to run from several
     /// processes at once (each close is a conditional update).
     pub async fn sweep_billing(&self, now: i64) -> StoreResult<Swept> {
-        let calls: Vec<(String, String)> = on_db!(&self.db, r, p => sqlx::query_as(
+        let calls: Vec<(BusinessId, CallId)> = on_db!(&self.db, r, p => sqlx::query_as(
             "SELECT business_id, id FROM billing_calls WHERE status IN ('authorized', 'answered') AND expires_at <= $1 ORDER BY id LIMIT 1000")
             .bind(now)
             .fetch_all(p)
             .await)?;
         let mut swept = Swept::default();
         for (business, id) in calls {
-            let t = self.tenant(crate::error::parse_id(&business)?);
-            if t.expire_call(&id).await? {
+            let t = self.tenant(business);
+            if t.expire_call(id).await? {
                 swept.calls += 1;
             }
         }
-        let businesses: Vec<String> = on_db!(&self.db, r, p => sqlx::query_scalar(
+        let businesses: Vec<BusinessId> = on_db!(&self.db, r, p => sqlx::query_scalar(
             "SELECT DISTINCT business_id FROM ledger_holds WHERE status = 'open' AND expires_at <= $1")
             .bind(now)
             .fetch_all(p)
             .await)?;
         for b in businesses {
-            swept.holds += self
-                .tenant(crate::error::parse_id(&b)?)
-                .expire_holds(now)
-                .await?;
+            swept.holds += self.tenant(b).expire_holds(now).await?;
         }
         Ok(swept)
     }

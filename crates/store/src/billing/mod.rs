@@ -1,7 +1,7 @@
 //! Storage of prepaid billing around the ledger: the tariff document of each business,
 //! payment-provider credentials (sealed by the caller), the payment-link cooldown, and the
 //! sub-modules for operators and free minutes, calls, top-ups, history and reports.
-use switchboard_domain::time::now_ms;
+use switchboard_domain::{CustomerId, time::now_ms};
 
 use crate::{StoreResult, TenantStore, on_db};
 
@@ -27,7 +27,7 @@ impl TenantStore {
     pub async fn billing_tariff_json(&self) -> StoreResult<Option<String>> {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT config FROM billing_tariffs WHERE business_id = $1")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_optional(p)
             .await)?)
     }
@@ -36,7 +36,7 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO billing_tariffs (business_id, config, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (business_id) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(config)
             .bind(now_ms())
             .execute(p)
@@ -55,7 +55,7 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO payment_providers (business_id, provider, credentials, settings, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
              ON CONFLICT (business_id, provider) DO UPDATE SET credentials = excluded.credentials, settings = excluded.settings, updated_at = excluded.updated_at")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(provider)
             .bind(sealed_credentials)
             .bind(settings)
@@ -69,7 +69,7 @@ impl TenantStore {
     pub async fn payment_provider(&self, provider: &str) -> StoreResult<Option<ProviderRow>> {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT provider, credentials, settings, updated_at FROM payment_providers WHERE business_id = $1 AND provider = $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(provider)
             .fetch_optional(p)
             .await)?)
@@ -78,7 +78,7 @@ impl TenantStore {
     pub async fn payment_providers(&self) -> StoreResult<Vec<ProviderRow>> {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT provider, credentials, settings, updated_at FROM payment_providers WHERE business_id = $1 ORDER BY provider")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_all(p)
             .await)?)
     }
@@ -96,7 +96,7 @@ impl TenantStore {
             "INSERT INTO payment_link_notices (business_id, customer_id, sent_at) VALUES ($1, $2, $3) \
              ON CONFLICT (business_id, customer_id) DO UPDATE SET sent_at = excluded.sent_at \
              WHERE payment_link_notices.sent_at <= $4")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(customer_id)
             .bind(now)
             .bind(now - cooldown_ms)
@@ -110,7 +110,7 @@ impl TenantStore {
     pub async fn reset_payment_link_notice(&self, customer_id: &str) -> StoreResult<()> {
         on_db!(&self.store.db, w, p => sqlx::query(
             "DELETE FROM payment_link_notices WHERE business_id = $1 AND customer_id = $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(customer_id)
             .execute(p)
             .await
@@ -119,10 +119,10 @@ impl TenantStore {
     }
 
     /// Whether `customer_id` is a customer of this business.
-    pub async fn customer_exists(&self, customer_id: &str) -> StoreResult<bool> {
+    pub async fn customer_exists(&self, customer_id: CustomerId) -> StoreResult<bool> {
         let n: i64 = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT COUNT(*) FROM customers WHERE business_id = $1 AND id = $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(customer_id)
             .fetch_one(p)
             .await)?;
@@ -132,29 +132,27 @@ impl TenantStore {
     /// The customer's most recently active conversation (for receipts and notices).
     pub async fn latest_conversation_of(
         &self,
-        customer_id: &str,
+        customer_id: CustomerId,
     ) -> StoreResult<Option<crate::conversations::ConversationRow>> {
-        let id: Option<String> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
+        let id: Option<switchboard_domain::ConversationId> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT id FROM conversations WHERE business_id = $1 AND customer_id = $2 \
              ORDER BY COALESCE(last_message_at, created_at) DESC, id DESC LIMIT 1")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(customer_id)
             .fetch_optional(p)
             .await)?;
         match id {
-            Some(id) => Ok(Some(
-                self.get_conversation(crate::error::parse_id(&id)?).await?,
-            )),
+            Some(id) => Ok(Some(self.get_conversation(id).await?)),
             None => Ok(None),
         }
     }
 
     /// The customer with this phone identity, created (with the identity) when unknown.
-    pub async fn customer_by_phone(&self, phone: &str) -> StoreResult<String> {
+    pub async fn customer_by_phone(&self, phone: &str) -> StoreResult<CustomerId> {
         let find = || async {
-            on_db!(&self.store.db, r, p => sqlx::query_scalar::<_, String>(
+            on_db!(&self.store.db, r, p => sqlx::query_scalar::<_, CustomerId>(
                 "SELECT customer_id FROM customer_identities WHERE business_id = $1 AND kind = 'phone' AND value = $2")
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .bind(phone)
                 .fetch_optional(p)
                 .await)
@@ -162,22 +160,22 @@ impl TenantStore {
         if let Some(id) = find().await? {
             return Ok(id);
         }
-        let id = switchboard_domain::CustomerId::new().to_string();
+        let id = CustomerId::new();
         let now = now_ms();
         let mut tx = self.store.begin().await?;
         crate::on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO customers (id, business_id, name, created_at, updated_at) VALUES ($1, $2, '', $3, $3)")
-            .bind(&id)
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(now)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
         let inserted = crate::on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO customer_identities (business_id, kind, value, customer_id, created_at) VALUES ($1, 'phone', $2, $3, $4) ON CONFLICT DO NOTHING")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(phone)
-            .bind(&id)
+            .bind(id)
             .bind(now)
             .execute(&mut *c)
             .await
@@ -197,7 +195,7 @@ impl TenantStore {
     pub async fn customer_language(&self, customer_id: &str) -> StoreResult<Option<String>> {
         let lang: Option<Option<String>> = on_db!(&self.store.db, r, p => sqlx::query_scalar(
             "SELECT language FROM customers WHERE business_id = $1 AND id = $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(customer_id)
             .fetch_optional(p)
             .await)?;

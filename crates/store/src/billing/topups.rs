@@ -1,16 +1,15 @@
 //! Top-ups: our record of one payment a customer makes through a provider, from creation
 //! (with the provider's session or order id) to paid. The credit itself is a ledger transfer
 //! keyed by the top-up id, so it happens once whatever the provider sends.
-use serde::Serialize;
-use switchboard_domain::time::now_ms;
+use switchboard_domain::{CustomerId, TopupId, time::now_ms};
 
 use crate::{StoreResult, TenantStore, on_db};
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TopupRow {
-    pub id: String,
+    pub id: TopupId,
     /// Empty until paid for a top-up started on the public pay form (by phone only).
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
     pub phone: Option<String>,
     /// `stripe` or `square`.
     pub provider: String,
@@ -34,7 +33,7 @@ pub struct TopupRow {
 
 pub struct NewTopup<'a> {
     /// `None` binds the top-up to `phone` only; the customer is resolved when it is paid.
-    pub customer_id: Option<&'a str>,
+    pub customer_id: Option<CustomerId>,
     pub phone: Option<&'a str>,
     pub provider: &'a str,
     pub amount: i64,
@@ -47,13 +46,13 @@ const TOPUP_COLUMNS: &str = "id, customer_id, phone, provider, amount, currency,
 
 impl TenantStore {
     pub async fn create_topup(&self, n: NewTopup<'_>) -> StoreResult<TopupRow> {
-        let id = switchboard_domain::TopupId::new().to_string();
+        let id = TopupId::new();
         let now = now_ms();
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO topups (id, business_id, customer_id, phone, provider, amount, currency, credit_amount, credit_currency, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10)")
-            .bind(&id)
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(n.customer_id)
             .bind(n.phone)
             .bind(n.provider)
@@ -65,14 +64,14 @@ impl TenantStore {
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
-        self.get_topup(&id).await
+        self.get_topup(id).await
     }
 
-    pub async fn get_topup(&self, id: &str) -> StoreResult<TopupRow> {
+    pub async fn get_topup(&self, id: TopupId) -> StoreResult<TopupRow> {
         let sql = format!("SELECT {TOPUP_COLUMNS} FROM topups WHERE business_id = $1 AND id = $2");
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .bind(id)
                 .fetch_one(p)
                 .await)?,
@@ -89,7 +88,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .bind(provider)
                 .bind(provider_ref)
                 .fetch_optional(p)
@@ -99,13 +98,13 @@ impl TenantStore {
 
     pub async fn set_topup_checkout(
         &self,
-        id: &str,
+        id: TopupId,
         provider_ref: &str,
         url: &str,
     ) -> StoreResult<TopupRow> {
         on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE topups SET provider_ref = $3, checkout_url = $4, updated_at = $5 WHERE business_id = $1 AND id = $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(id)
             .bind(provider_ref)
             .bind(url)
@@ -117,10 +116,14 @@ impl TenantStore {
     }
 
     /// Binds a paid pay-form top-up to the customer its phone resolved to.
-    pub async fn set_topup_customer(&self, id: &str, customer_id: &str) -> StoreResult<()> {
+    pub async fn set_topup_customer(
+        &self,
+        id: TopupId,
+        customer_id: CustomerId,
+    ) -> StoreResult<()> {
         on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE topups SET customer_id = $3, updated_at = $4 WHERE business_id = $1 AND id = $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(id)
             .bind(customer_id)
             .bind(now_ms())
@@ -133,7 +136,7 @@ impl TenantStore {
     /// Moves a top-up to `status` unless it is already paid (paid is final).
     pub async fn set_topup_status(
         &self,
-        id: &str,
+        id: TopupId,
         status: &str,
         payment_id: Option<&str>,
     ) -> StoreResult<bool> {
@@ -141,7 +144,7 @@ impl TenantStore {
         let n = on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE topups SET status = $3, payment_id = COALESCE($4, payment_id), paid_at = CASE WHEN $3 = 'paid' THEN $5 ELSE paid_at END, updated_at = $5 \
              WHERE business_id = $1 AND id = $2 AND status <> 'paid'")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(id)
             .bind(status)
             .bind(payment_id)
@@ -159,7 +162,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(self.business_id.to_string())
+                .bind(self.business_id)
                 .bind(from)
                 .bind(to)
                 .bind(limit)

@@ -1,48 +1,26 @@
 //! Appointments: booking, listing, cancelling, moving and closing them.
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use switchboard_domain::{
-    AppointmentId, ConversationId, CustomerId, HoldId, ServiceId, StaffId, time::now_ms,
+    AppointmentId, ChannelId, ConversationId, CustomerId, HoldId, ServiceId, StaffId,
+    booking::{Appointment, AppointmentSource, AppointmentStatus},
+    time::now_ms,
 };
 
 use super::*;
-use crate::{StoreError, StoreResult, TenantStore, error::parse_id, on_db, on_tx};
-
-/// A booked (or past, or cancelled) appointment.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Appointment {
-    pub id: AppointmentId,
-    pub customer_id: CustomerId,
-    pub service_id: ServiceId,
-    pub staff_id: StaffId,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    /// `booked`, `cancelled`, `completed` or `no_show`.
-    pub status: String,
-    /// Who booked it: `agent`, `api` or `staff`.
-    pub source: String,
-    pub channel_id: Option<String>,
-    pub conversation_id: Option<String>,
-    pub notes: String,
-    pub price_minor: i64,
-    pub currency: String,
-    pub cancelled_at: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
+use crate::{StoreError, StoreResult, TenantStore, on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
 struct AppointmentDb {
-    id: String,
-    customer_id: String,
-    service_id: String,
-    staff_id: String,
+    id: AppointmentId,
+    customer_id: CustomerId,
+    service_id: ServiceId,
+    staff_id: StaffId,
     start_at: i64,
     end_at: i64,
-    status: String,
-    source: String,
-    channel_id: Option<String>,
-    conversation_id: Option<String>,
+    status: AppointmentStatus,
+    source: AppointmentSource,
+    channel_id: Option<ChannelId>,
+    conversation_id: Option<ConversationId>,
     notes: String,
     price_minor: i64,
     currency: String,
@@ -55,10 +33,10 @@ impl TryFrom<AppointmentDb> for Appointment {
     type Error = StoreError;
     fn try_from(r: AppointmentDb) -> StoreResult<Self> {
         Ok(Appointment {
-            id: parse_id(&r.id)?,
-            customer_id: parse_id(&r.customer_id)?,
-            service_id: parse_id(&r.service_id)?,
-            staff_id: parse_id(&r.staff_id)?,
+            id: r.id,
+            customer_id: r.customer_id,
+            service_id: r.service_id,
+            staff_id: r.staff_id,
             start: from_ms(r.start_at)?,
             end: from_ms(r.end_at)?,
             status: r.status,
@@ -85,8 +63,8 @@ pub struct NewAppointment {
     pub staff_id: StaffId,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    pub source: String,
-    pub channel_id: Option<String>,
+    pub source: AppointmentSource,
+    pub channel_id: Option<ChannelId>,
     pub conversation_id: Option<ConversationId>,
     pub notes: String,
     pub price_minor: i64,
@@ -100,9 +78,9 @@ pub struct NewAppointment {
 /// Filters for listing appointments.
 #[derive(Clone, Debug, Default)]
 pub struct AppointmentFilter {
-    pub customer_id: Option<String>,
-    pub staff_id: Option<String>,
-    pub status: Option<String>,
+    pub customer_id: Option<CustomerId>,
+    pub staff_id: Option<StaffId>,
+    pub status: Option<AppointmentStatus>,
     /// Appointments ending after this instant (ms).
     pub from: Option<i64>,
     /// Appointments starting before this instant (ms).
@@ -116,8 +94,8 @@ impl TenantStore {
             "SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE id = $1 AND business_id = $2"
         );
         let row: AppointmentDb = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.biz())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?;
         row.try_into()
@@ -131,10 +109,10 @@ impl TenantStore {
              AND ($6 IS NULL OR start_at < $6) ORDER BY start_at, id LIMIT $7"
         );
         let rows: Vec<AppointmentDb> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.biz())
-            .bind(&f.customer_id)
-            .bind(&f.staff_id)
-            .bind(&f.status)
+            .bind(self.business_id)
+            .bind(f.customer_id)
+            .bind(f.staff_id)
+            .bind(f.status)
             .bind(f.from)
             .bind(f.to)
             .bind(if f.limit > 0 { f.limit } else { 100 })
@@ -149,7 +127,7 @@ impl TenantStore {
             "SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE business_id = $1 AND idempotency_key = $2"
         );
         let row: Option<AppointmentDb> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.biz())
+            .bind(self.business_id)
             .bind(key)
             .fetch_optional(p)
             .await)?;
@@ -181,44 +159,38 @@ impl TenantStore {
         let occupied = self.occupied(a.service_id, a.start, a.end).await?;
         let now = now_ms();
         let id = AppointmentId::new();
-        let staff = a.staff_id.to_string();
+        let staff = a.staff_id;
         let mut tx = self.store.begin().await?;
-        purge_expired(&mut tx, &staff, now).await?;
-        release_holds(
-            &mut tx,
-            &self.biz(),
-            a.hold_id.map(|h| h.to_string()).as_deref(),
-            a.conversation_id.map(|c| c.to_string()).as_deref(),
-        )
-        .await?;
+        purge_expired(&mut tx, staff, now).await?;
+        release_holds(&mut tx, self.business_id, a.hold_id, a.conversation_id).await?;
         on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO appointments (id, business_id, customer_id, service_id, staff_id, start_at, end_at, status, source, channel_id, conversation_id, notes, price_minor, currency, idempotency_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'booked', $8, $9, $10, $11, $12, $13, $14, $15, $15)")
-            .bind(id.to_string())
-            .bind(self.biz())
-            .bind(a.customer_id.to_string())
-            .bind(a.service_id.to_string())
-            .bind(&staff)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $16, $8, $9, $10, $11, $12, $13, $14, $15, $15)")
+            .bind(id)
+            .bind(self.business_id)
+            .bind(a.customer_id)
+            .bind(a.service_id)
+            .bind(staff)
             .bind(ms(a.start))
             .bind(ms(a.end))
-            .bind(&a.source)
-            .bind(&a.channel_id)
-            .bind(a.conversation_id.map(|c| c.to_string()))
+            .bind(a.source)
+            .bind(a.channel_id)
+            .bind(a.conversation_id)
             .bind(&a.notes)
             .bind(a.price_minor)
             .bind(&a.currency)
             .bind(&a.idempotency_key)
             .bind(now)
+            .bind(AppointmentStatus::Booked)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
-        let id_text = id.to_string();
         claim_cells(
             &mut tx,
-            &self.biz(),
-            &staff,
+            self.business_id,
+            staff,
             occupied,
-            (Some(&id_text), None),
+            (Some(id), None),
             None,
         )
         .await?;
@@ -229,10 +201,10 @@ impl TenantStore {
     /// Cancels a booked appointment and frees its time. Cancelling twice is fine.
     pub async fn cancel_appointment(&self, id: AppointmentId) -> StoreResult<Appointment> {
         let current = self.get_appointment(id).await?;
-        if current.status == CANCELLED {
+        if current.status == AppointmentStatus::Cancelled {
             return Ok(current);
         }
-        if current.status != BOOKED {
+        if current.status != AppointmentStatus::Booked {
             return Err(StoreError::Invalid(format!(
                 "an appointment that is {} cannot be cancelled",
                 current.status
@@ -242,8 +214,8 @@ impl TenantStore {
         let mut tx = self.store.begin().await?;
         let changed = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE appointments SET status = 'cancelled', cancelled_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2 AND status = 'booked'")
-            .bind(id.to_string())
-            .bind(self.biz())
+            .bind(id)
+            .bind(self.business_id)
             .bind(now)
             .execute(&mut *c)
             .await
@@ -252,7 +224,7 @@ impl TenantStore {
             // Changed under us (cancelled, completed...): leave its cells alone.
             drop(tx);
             let current = self.get_appointment(id).await?;
-            return if current.status == CANCELLED {
+            return if current.status == AppointmentStatus::Cancelled {
                 Ok(current)
             } else {
                 Err(StoreError::Invalid(format!(
@@ -262,7 +234,7 @@ impl TenantStore {
             };
         }
         on_tx!(&mut tx, c => sqlx::query("DELETE FROM calendar_cells WHERE appointment_id = $1")
-            .bind(id.to_string())
+            .bind(id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
@@ -281,7 +253,7 @@ impl TenantStore {
         conversation: Option<ConversationId>,
     ) -> StoreResult<Appointment> {
         let current = self.get_appointment(id).await?;
-        if current.status != BOOKED {
+        if current.status != AppointmentStatus::Booked {
             return Err(StoreError::Invalid(format!(
                 "an appointment that is {} cannot be moved",
                 current.status
@@ -292,14 +264,13 @@ impl TenantStore {
         }
         let occupied = self.occupied(current.service_id, start, end).await?;
         let now = now_ms();
-        let staff_text = staff.to_string();
         let mut tx = self.store.begin().await?;
         // First the row, conditionally: a cancel racing this move wins or loses whole.
         let moved = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE appointments SET staff_id = $3, start_at = $4, end_at = $5, updated_at = $6 WHERE id = $1 AND business_id = $2 AND status = 'booked'")
-            .bind(id.to_string())
-            .bind(self.biz())
-            .bind(&staff_text)
+            .bind(id)
+            .bind(self.business_id)
+            .bind(staff)
             .bind(ms(start))
             .bind(ms(end))
             .bind(now)
@@ -312,25 +283,18 @@ impl TenantStore {
             ));
         }
         on_tx!(&mut tx, c => sqlx::query("DELETE FROM calendar_cells WHERE appointment_id = $1")
-            .bind(id.to_string())
+            .bind(id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
-        purge_expired(&mut tx, &staff_text, now).await?;
-        release_holds(
-            &mut tx,
-            &self.biz(),
-            None,
-            conversation.map(|c| c.to_string()).as_deref(),
-        )
-        .await?;
-        let id_text = id.to_string();
+        purge_expired(&mut tx, staff, now).await?;
+        release_holds(&mut tx, self.business_id, None, conversation).await?;
         claim_cells(
             &mut tx,
-            &self.biz(),
-            &staff_text,
+            self.business_id,
+            staff,
             occupied,
-            (Some(&id_text), None),
+            (Some(id), None),
             None,
         )
         .await?;
@@ -342,15 +306,15 @@ impl TenantStore {
     pub async fn set_appointment_outcome(
         &self,
         id: AppointmentId,
-        status: &str,
+        status: AppointmentStatus,
     ) -> StoreResult<Appointment> {
-        if status != COMPLETED && status != NO_SHOW {
+        if status != AppointmentStatus::Completed && status != AppointmentStatus::NoShow {
             return Err(StoreError::Invalid(format!("unknown outcome {status}")));
         }
         let n = on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE appointments SET status = $3, updated_at = $4 WHERE id = $1 AND business_id = $2 AND status <> 'cancelled'")
-            .bind(id.to_string())
-            .bind(self.biz())
+            .bind(id)
+            .bind(self.business_id)
             .bind(status)
             .bind(now_ms())
             .execute(p)

@@ -3,27 +3,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use switchboard_domain::{
-    ConversationId, CustomerId, HoldId, ServiceId, StaffId, calendar::Interval, time::now_ms,
+    ConversationId, CustomerId, HoldId, ServiceId, StaffId, booking::SlotHold, calendar::Interval,
+    time::now_ms,
 };
 
 use super::*;
-use crate::{StoreError, StoreResult, TenantStore, error::parse_id, on_db, on_tx};
-
-/// A short reservation of a slot while a customer confirms.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SlotHold {
-    pub id: HoldId,
-    pub staff_id: StaffId,
-    pub service_id: ServiceId,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub conversation_id: Option<String>,
-    pub customer_id: Option<String>,
-    /// Epoch milliseconds after which the slot is free again.
-    pub expires_at: i64,
-}
+use crate::{StoreError, StoreResult, TenantStore, on_db, on_tx};
 
 /// A hold to place.
 #[derive(Clone, Debug)]
@@ -62,7 +48,7 @@ impl TenantStore {
         to: i64,
         own: &Own,
     ) -> StoreResult<HashMap<StaffId, Vec<Interval>>> {
-        let rows: Vec<(String, i64, i64)> = on_db!(&self.store.db, r, p => sqlx::query_as(
+        let rows: Vec<(StaffId, i64, i64)> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT a.staff_id, a.start_at - s.buffer_before_min * 60000, a.end_at + s.buffer_after_min * 60000 \
              FROM appointments a JOIN services s ON s.id = a.service_id \
              WHERE a.business_id = $1 AND a.status <> 'cancelled' AND a.end_at > $2 AND a.start_at < $3 AND a.id <> COALESCE($7, '-') \
@@ -70,18 +56,18 @@ impl TenantStore {
              FROM slot_holds h JOIN services s ON s.id = h.service_id \
              WHERE h.business_id = $1 AND h.expires_at > $4 AND h.end_at > $2 AND h.start_at < $3 \
              AND COALESCE(h.conversation_id, '') <> COALESCE($5, '-') AND h.id <> COALESCE($6, '-')")
-            .bind(self.biz())
+            .bind(self.business_id)
             .bind(from)
             .bind(to)
             .bind(now_ms())
-            .bind(own.conversation.map(|c| c.to_string()))
-            .bind(own.hold.map(|h| h.to_string()))
-            .bind(own.appointment.map(|a| a.to_string()))
+            .bind(own.conversation)
+            .bind(own.hold)
+            .bind(own.appointment)
             .fetch_all(p)
             .await)?;
         let mut map: HashMap<StaffId, Vec<Interval>> = HashMap::new();
         for (staff, s, e) in rows {
-            map.entry(parse_id(&staff)?)
+            map.entry(staff)
                 .or_default()
                 .push(Interval::new(from_ms(s)?, from_ms(e)?));
         }
@@ -96,35 +82,34 @@ impl TenantStore {
         let now = now_ms();
         let id = HoldId::new();
         let expires_at = now + h.ttl_ms.max(1000);
-        let staff = h.staff_id.to_string();
-        let conversation = h.conversation_id.map(|c| c.to_string());
+        let staff = h.staff_id;
+        let conversation = h.conversation_id;
         let occupied = self.occupied(h.service_id, h.start, h.end).await?;
         let mut tx = self.store.begin().await?;
-        purge_expired(&mut tx, &staff, now).await?;
-        release_holds(&mut tx, &self.biz(), None, conversation.as_deref()).await?;
+        purge_expired(&mut tx, staff, now).await?;
+        release_holds(&mut tx, self.business_id, None, conversation).await?;
         on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO slot_holds (id, business_id, staff_id, service_id, start_at, end_at, conversation_id, customer_id, expires_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-            .bind(id.to_string())
-            .bind(self.biz())
-            .bind(&staff)
-            .bind(h.service_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
+            .bind(staff)
+            .bind(h.service_id)
             .bind(ms(h.start))
             .bind(ms(h.end))
-            .bind(&conversation)
-            .bind(h.customer_id.map(|c| c.to_string()))
+            .bind(conversation)
+            .bind(h.customer_id)
             .bind(expires_at)
             .bind(now)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
-        let id_text = id.to_string();
         claim_cells(
             &mut tx,
-            &self.biz(),
-            &staff,
+            self.business_id,
+            staff,
             occupied,
-            (None, Some(&id_text)),
+            (None, Some(id)),
             Some(expires_at),
         )
         .await?;
@@ -136,23 +121,23 @@ impl TenantStore {
             start: h.start,
             end: h.end,
             conversation_id: conversation,
-            customer_id: h.customer_id.map(|c| c.to_string()),
+            customer_id: h.customer_id,
             expires_at,
         })
     }
 
     pub async fn release_slot_hold(&self, id: HoldId) -> StoreResult<()> {
         let mut tx = self.store.begin().await?;
-        let found: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        let found: Option<HoldId> = on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT id FROM slot_holds WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.biz())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_optional(&mut *c)
             .await)?;
         if found.is_none() {
             return Err(StoreError::NotFound);
         }
-        release_holds(&mut tx, &self.biz(), Some(&id.to_string()), None).await?;
+        release_holds(&mut tx, self.business_id, Some(id), None).await?;
         tx.commit().await
     }
 
@@ -163,7 +148,7 @@ impl TenantStore {
         conversation: ConversationId,
     ) -> StoreResult<()> {
         let mut tx = self.store.begin().await?;
-        release_holds(&mut tx, &self.biz(), None, Some(&conversation.to_string())).await?;
+        release_holds(&mut tx, self.business_id, None, Some(conversation)).await?;
         tx.commit().await
     }
 }

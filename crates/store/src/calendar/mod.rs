@@ -11,24 +11,16 @@ mod holds;
 mod services;
 mod staff;
 
-pub use appointments::{Appointment, AppointmentFilter, NewAppointment};
-pub use holds::{NewHold, SlotHold};
-pub use services::Service;
-pub use staff::{Staff, TimeOff};
+pub use appointments::{AppointmentFilter, NewAppointment};
+pub use holds::NewHold;
 
 use chrono::{DateTime, Utc};
-use switchboard_domain::{AppointmentId, ConversationId, HoldId};
+use switchboard_domain::{AppointmentId, BusinessId, ConversationId, HoldId, StaffId};
 
-use crate::{StoreError, StoreResult, TenantStore, Tx, on_tx};
+use crate::{StoreError, StoreResult, Tx, on_tx};
 
 /// The width of one occupancy cell.
 pub const CELL_MS: i64 = 5 * 60 * 1000;
-
-/// Appointment statuses.
-pub const BOOKED: &str = "booked";
-pub const CANCELLED: &str = "cancelled";
-pub const COMPLETED: &str = "completed";
-pub const NO_SHOW: &str = "no_show";
 
 fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -61,10 +53,10 @@ fn cells(start: DateTime<Utc>, end: DateTime<Utc>) -> (i64, i64) {
 /// taken.
 async fn claim_cells(
     tx: &mut Tx,
-    business: &str,
-    staff: &str,
+    business: BusinessId,
+    staff: StaffId,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
-    owner: (Option<&str>, Option<&str>),
+    owner: (Option<AppointmentId>, Option<HoldId>),
     expires_at: Option<i64>,
 ) -> StoreResult<()> {
     let (first, last) = cells(start, end);
@@ -92,7 +84,7 @@ async fn claim_cells(
 }
 
 /// Frees the cells of holds that have expired for one staff member.
-async fn purge_expired(tx: &mut Tx, staff: &str, now: i64) -> StoreResult<()> {
+async fn purge_expired(tx: &mut Tx, staff: StaffId, now: i64) -> StoreResult<()> {
     on_tx!(tx, c => sqlx::query(
         "DELETE FROM calendar_cells WHERE staff_id = $1 AND hold_id IS NOT NULL AND expires_at <= $2")
         .bind(staff)
@@ -112,14 +104,14 @@ async fn purge_expired(tx: &mut Tx, staff: &str, now: i64) -> StoreResult<()> {
 /// Gives up holds (and their cells) by id or by the conversation that placed them.
 async fn release_holds(
     tx: &mut Tx,
-    business: &str,
-    hold: Option<&str>,
-    conversation: Option<&str>,
+    business: BusinessId,
+    hold: Option<HoldId>,
+    conversation: Option<ConversationId>,
 ) -> StoreResult<()> {
     if hold.is_none() && conversation.is_none() {
         return Ok(());
     }
-    let ids: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(
+    let ids: Vec<HoldId> = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT id FROM slot_holds WHERE business_id = $1 AND (id = $2 OR conversation_id = $3)")
         .bind(business)
         .bind(hold)
@@ -128,23 +120,17 @@ async fn release_holds(
         .await)?;
     for id in ids {
         on_tx!(tx, c => sqlx::query("DELETE FROM calendar_cells WHERE hold_id = $1")
-            .bind(&id)
+            .bind(id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
         on_tx!(tx, c => sqlx::query("DELETE FROM slot_holds WHERE id = $1")
-            .bind(&id)
+            .bind(id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
     }
     Ok(())
-}
-
-impl TenantStore {
-    fn biz(&self) -> String {
-        self.business_id.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -1,57 +1,12 @@
 //! Services: what can be booked, for how long, at what price.
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-use switchboard_domain::{ServiceId, calendar::SlotRules, time::now_ms};
+use switchboard_domain::{ServiceId, booking::Service, time::now_ms};
 
 use super::*;
-use crate::{StoreError, StoreResult, TenantStore, error::parse_id, on_db};
-
-/// A bookable service.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Service {
-    pub id: ServiceId,
-    /// The name per language code (`en`, `ru`, `he`).
-    pub names: BTreeMap<String, String>,
-    /// Other names customers use for it (short forms, synonyms), in any language.
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    pub description: String,
-    pub duration_min: u32,
-    /// Price in minor units of `currency`.
-    pub price_minor: i64,
-    /// ISO 4217 code.
-    pub currency: String,
-    pub buffer_before_min: u32,
-    pub buffer_after_min: u32,
-    /// How far ahead of now the earliest bookable start is.
-    pub lead_time_min: u32,
-    /// Distance between offered starts, counted from each opening time; `null` follows the
-    /// business's start-time grid (`slot_step_min`).
-    #[serde(default)]
-    pub step_min: Option<u32>,
-    pub active: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl Service {
-    /// How the service occupies the calendar of a business whose start-time grid is
-    /// `grid_min` minutes.
-    pub fn rules(&self, grid_min: u32) -> SlotRules {
-        SlotRules {
-            duration_min: self.duration_min,
-            buffer_before_min: self.buffer_before_min,
-            buffer_after_min: self.buffer_after_min,
-            lead_time_min: self.lead_time_min,
-            step_min: self.step_min.unwrap_or(grid_min),
-        }
-    }
-}
+use crate::{StoreError, StoreResult, TenantStore, on_db};
 
 #[derive(sqlx::FromRow)]
 struct ServiceDb {
-    id: String,
+    id: ServiceId,
     names: String,
     aliases: String,
     description: String,
@@ -71,7 +26,7 @@ impl TryFrom<ServiceDb> for Service {
     type Error = StoreError;
     fn try_from(r: ServiceDb) -> StoreResult<Self> {
         Ok(Service {
-            id: parse_id(&r.id)?,
+            id: r.id,
             names: serde_json::from_str(&r.names)?,
             aliases: serde_json::from_str(&r.aliases)?,
             description: r.description,
@@ -98,7 +53,7 @@ impl TenantStore {
             "SELECT {SERVICE_COLUMNS} FROM services WHERE business_id = $1 AND (active = TRUE OR $2) ORDER BY id"
         );
         let rows: Vec<ServiceDb> = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.biz())
+            .bind(self.business_id)
             .bind(include_inactive)
             .fetch_all(p)
             .await)?;
@@ -109,8 +64,8 @@ impl TenantStore {
         let sql =
             format!("SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1 AND business_id = $2");
         let row: ServiceDb = on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.biz())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?;
         row.try_into()
@@ -125,8 +80,8 @@ impl TenantStore {
              ON CONFLICT (id) DO UPDATE SET names = $3, description = $4, duration_min = $5, price_minor = $6, currency = $7, \
              buffer_before_min = $8, buffer_after_min = $9, lead_time_min = $10, step_min = $11, active = $12, updated_at = $13 \
              WHERE services.business_id = $2")
-            .bind(s.id.to_string())
-            .bind(self.biz())
+            .bind(s.id)
+            .bind(self.business_id)
             .bind(serde_json::to_string(&s.names)?)
             .bind(&s.description)
             .bind(i64::from(s.duration_min))
@@ -145,8 +100,8 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE services SET aliases = $1 WHERE id = $2 AND business_id = $3")
             .bind(serde_json::to_string(&s.aliases)?)
-            .bind(s.id.to_string())
-            .bind(self.biz())
+            .bind(s.id)
+            .bind(self.business_id)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

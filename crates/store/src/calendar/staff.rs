@@ -2,44 +2,23 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use switchboard_domain::{ServiceId, StaffId, calendar::WeeklyHours, time::now_ms};
+use switchboard_domain::{
+    ServiceId, StaffId, TimeOffId,
+    booking::{Staff, TimeOff},
+    time::now_ms,
+};
 
 use super::*;
-use crate::{StoreError, StoreResult, TenantStore, error::parse_id, on_db, on_tx};
-
-/// A staff member who can be booked.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Staff {
-    pub id: StaffId,
-    pub name: String,
-    /// Weekly working hours in the business time zone.
-    pub hours: WeeklyHours,
-    /// The services this person provides.
-    pub service_ids: Vec<ServiceId>,
-    pub active: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
+use crate::{StoreError, StoreResult, TenantStore, on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
 struct StaffDb {
-    id: String,
+    id: StaffId,
     name: String,
     hours: String,
     active: bool,
     created_at: i64,
     updated_at: i64,
-}
-
-/// A period a staff member does not work (vacation, sick day, a break).
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TimeOff {
-    pub id: String,
-    pub staff_id: StaffId,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub reason: String,
 }
 
 impl TenantStore {
@@ -50,29 +29,28 @@ impl TenantStore {
         include_inactive: bool,
         only: Option<StaffId>,
     ) -> StoreResult<Vec<Staff>> {
-        let only = only.map(|id| id.to_string());
         let rows: Vec<StaffDb> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT id, name, hours, active, created_at, updated_at FROM staff WHERE business_id = $1 AND (active = TRUE OR $2) \
              AND ($3 IS NULL OR id = $3) ORDER BY id")
-            .bind(self.biz())
+            .bind(self.business_id)
             .bind(include_inactive || only.is_some())
-            .bind(&only)
+            .bind(only)
             .fetch_all(p)
             .await)?;
-        let links: Vec<(String, String)> = on_db!(&self.store.db, r, p => sqlx::query_as(
+        let links: Vec<(StaffId, ServiceId)> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT staff_id, service_id FROM staff_services WHERE business_id = $1 AND ($2 IS NULL OR staff_id = $2) ORDER BY service_id")
-            .bind(self.biz())
-            .bind(&only)
+            .bind(self.business_id)
+            .bind(only)
             .fetch_all(p)
             .await)?;
-        let mut services: HashMap<String, Vec<ServiceId>> = HashMap::new();
+        let mut services: HashMap<StaffId, Vec<ServiceId>> = HashMap::new();
         for (staff, service) in links {
-            services.entry(staff).or_default().push(parse_id(&service)?);
+            services.entry(staff).or_default().push(service);
         }
         rows.into_iter()
             .map(|r| {
                 Ok(Staff {
-                    id: parse_id(&r.id)?,
+                    id: r.id,
                     hours: serde_json::from_str(&r.hours)?,
                     service_ids: services.remove(&r.id).unwrap_or_default(),
                     name: r.name,
@@ -102,8 +80,8 @@ impl TenantStore {
         let n = on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO staff (id, business_id, name, hours, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) \
              ON CONFLICT (id) DO UPDATE SET name = $3, hours = $4, active = $5, updated_at = $6 WHERE staff.business_id = $2")
-            .bind(s.id.to_string())
-            .bind(self.biz())
+            .bind(s.id)
+            .bind(self.business_id)
             .bind(&s.name)
             .bind(serde_json::to_string(&s.hours)?)
             .bind(s.active)
@@ -115,7 +93,7 @@ impl TenantStore {
             return Err(StoreError::NotFound);
         }
         on_tx!(&mut tx, c => sqlx::query("DELETE FROM staff_services WHERE staff_id = $1")
-            .bind(s.id.to_string())
+            .bind(s.id)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
@@ -123,9 +101,9 @@ impl TenantStore {
             // The service must belong to this business.
             on_tx!(&mut tx, c => sqlx::query(
                 "INSERT INTO staff_services (business_id, staff_id, service_id) SELECT $1, $2, id FROM services WHERE id = $3 AND business_id = $1")
-                .bind(self.biz())
-                .bind(s.id.to_string())
-                .bind(service.to_string())
+                .bind(self.business_id)
+                .bind(s.id)
+                .bind(*service)
                 .execute(&mut *c)
                 .await
                 .map(|r| r.rows_affected()))?;
@@ -140,11 +118,11 @@ impl TenantStore {
         from: i64,
         to: i64,
     ) -> StoreResult<Vec<TimeOff>> {
-        let rows: Vec<(String, String, i64, i64, String)> = on_db!(&self.store.db, r, p => sqlx::query_as(
+        let rows: Vec<(TimeOffId, StaffId, i64, i64, String)> = on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT id, staff_id, start_at, end_at, reason FROM staff_time_off WHERE business_id = $1 AND ($2 IS NULL OR staff_id = $2) \
              AND end_at > $3 AND start_at < $4 ORDER BY start_at")
-            .bind(self.biz())
-            .bind(staff.map(|s| s.to_string()))
+            .bind(self.business_id)
+            .bind(staff)
             .bind(from)
             .bind(to)
             .fetch_all(p)
@@ -153,7 +131,7 @@ impl TenantStore {
             .map(|(id, staff_id, s, e, reason)| {
                 Ok(TimeOff {
                     id,
-                    staff_id: parse_id(&staff_id)?,
+                    staff_id,
                     start: from_ms(s)?,
                     end: from_ms(e)?,
                     reason,
@@ -170,12 +148,12 @@ impl TenantStore {
         reason: &str,
     ) -> StoreResult<TimeOff> {
         self.get_staff(staff).await?;
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = TimeOffId::new();
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO staff_time_off (id, business_id, staff_id, start_at, end_at, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(&id)
-            .bind(self.biz())
-            .bind(staff.to_string())
+            .bind(id)
+            .bind(self.business_id)
+            .bind(staff)
             .bind(ms(start))
             .bind(ms(end))
             .bind(reason)
@@ -192,12 +170,12 @@ impl TenantStore {
         })
     }
 
-    pub async fn delete_time_off(&self, staff: StaffId, id: &str) -> StoreResult<()> {
+    pub async fn delete_time_off(&self, staff: StaffId, id: TimeOffId) -> StoreResult<()> {
         let n = on_db!(&self.store.db, w, p => sqlx::query(
             "DELETE FROM staff_time_off WHERE id = $1 AND staff_id = $2 AND business_id = $3")
             .bind(id)
-            .bind(staff.to_string())
-            .bind(self.biz())
+            .bind(staff)
+            .bind(self.business_id)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

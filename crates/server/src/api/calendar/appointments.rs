@@ -1,17 +1,15 @@
 //! `/api/v1/appointments`: booking, listing and acting on appointments.
 
-use axum::{extract::State, http::StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use switchboard_crm::BookingRequest;
+use switchboard_crm::{AppointmentFilter, BookingRequest};
 use switchboard_domain::{
-    AppointmentId, CustomerId, HoldId, PhoneE164, ServiceId, StaffId, message::Identity,
+    AppointmentId, CustomerId, HoldId, PhoneE164, ServiceId, StaffId,
+    booking::{AppointmentSource, AppointmentStatus},
 };
-use switchboard_store::calendar::{Appointment, AppointmentFilter, COMPLETED, NO_SHOW};
 
 use crate::{
-    agent::crm_for,
-    app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
@@ -41,28 +39,29 @@ pub async fn list_appointments(
     tenant: Tenant,
     AppQuery(q): AppQuery<AppointmentQuery>,
 ) -> ApiResult<AppJson<Vec<Appointment>>> {
-    if q.status
+    let status = q
+        .status
         .as_deref()
-        .is_some_and(|s| !["booked", "cancelled", COMPLETED, NO_SHOW].contains(&s))
-    {
-        return Err(ApiError::bad_request(
-            ErrorCode::InvalidQuery,
-            "status is booked, cancelled, completed or no_show",
-        ));
-    }
-    Ok(AppJson(
-        tenant
-            .store
+        .map(str::parse::<AppointmentStatus>)
+        .transpose()
+        .map_err(|_| {
+            ApiError::bad_request(
+                ErrorCode::InvalidQuery,
+                "status is booked, cancelled, completed or no_show",
+            )
+        })?;
+    Ok(AppJson(schemas::all(
+        crm(&tenant)
             .list_appointments(&AppointmentFilter {
-                customer_id: q.customer_id.map(|c| c.to_string()),
-                staff_id: q.staff_id.map(|s| s.to_string()),
-                status: q.status,
-                from: q.from.map(|t| t.timestamp_millis()),
-                to: q.to.map(|t| t.timestamp_millis()),
+                customer_id: q.customer_id,
+                staff_id: q.staff_id,
+                status,
+                from: q.from,
+                to: q.to,
                 limit: q.limit.unwrap_or(100).clamp(1, 500),
             })
             .await?,
-    ))
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -90,31 +89,28 @@ pub struct AppointmentInput {
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "calendar", request_body = AppointmentInput,
     responses((status = 201, body = Appointment), (status = 409, body = ErrorBody, description = "`slot_taken`"), (status = 422, body = ErrorBody, description = "`off_grid`, `outside_hours` or `validation_failed`")))]
 pub async fn create_appointment(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<AppointmentInput>,
 ) -> ApiResult<(StatusCode, AppJson<Appointment>)> {
     tenant.require_role(BOOKERS)?;
     check_time("start", body.start)?;
-    let customer =
-        match (body.customer_id, body.customer_phone.as_deref()) {
-            (Some(id), _) => {
-                tenant.store.customer_profile(id).await.map_err(|_| {
-                    ApiError::validation(format!("no customer {id} in this business"))
-                })?;
-                id
-            }
-            (None, Some(phone)) => {
-                let phone = PhoneE164::parse(phone)
-                    .map_err(|e| ApiError::validation(format!("customer_phone: {e}")))?;
-                tenant
-                    .store
-                    .find_or_create_customer(&Identity::Phone(phone), body.customer_name.as_deref())
-                    .await?
-            }
-            (None, None) => return Err(ApiError::validation("give customer_id or customer_phone")),
-        };
-    let crm = crm_for(&state.store, &tenant.business);
+    let crm = crm(&tenant);
+    let customer = match (body.customer_id, body.customer_phone.as_deref()) {
+        (Some(id), _) => {
+            crm.get_client(id)
+                .await
+                .map_err(|_| ApiError::validation(format!("no customer {id} in this business")))?;
+            id
+        }
+        (None, Some(phone)) => {
+            let phone = PhoneE164::parse(phone)
+                .map_err(|e| ApiError::validation(format!("customer_phone: {e}")))?;
+            crm.ensure_client(&phone, body.customer_name.as_deref())
+                .await?
+                .id
+        }
+        (None, None) => return Err(ApiError::validation("give customer_id or customer_phone")),
+    };
     let appt = crm
         .create_appointment(&BookingRequest {
             customer_id: customer,
@@ -122,9 +118,9 @@ pub async fn create_appointment(
             staff_id: body.staff_id,
             start: body.start,
             source: if tenant.is_admin() {
-                "api".into()
+                AppointmentSource::Api
             } else {
-                "staff".into()
+                AppointmentSource::Staff
             },
             channel_id: None,
             conversation_id: None,
@@ -141,7 +137,7 @@ pub async fn create_appointment(
             serde_json::json!({"start": appt.start}),
         )
         .await?;
-    Ok((StatusCode::CREATED, AppJson(appt)))
+    Ok((StatusCode::CREATED, AppJson(appt.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/appointments/{id}", tag = "calendar",
@@ -151,7 +147,7 @@ pub async fn get_appointment(
     tenant: Tenant,
     AppPath(id): AppPath<AppointmentId>,
 ) -> ApiResult<AppJson<Appointment>> {
-    Ok(AppJson(tenant.store.get_appointment(id).await?))
+    Ok(AppJson(crm(&tenant).get_appointment(id).await?.into()))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -168,13 +164,12 @@ pub struct AppointmentAction {
     params(("id" = AppointmentId, Path, description = "Appointment id")),
     responses((status = 200, body = Appointment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`slot_taken` or `invalid_state`"), (status = 422, body = ErrorBody, description = "`off_grid`, `outside_hours` or `validation_failed`")))]
 pub async fn appointment_action(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<AppointmentId>,
     AppJson(body): AppJson<AppointmentAction>,
 ) -> ApiResult<AppJson<Appointment>> {
     tenant.require_role(BOOKERS)?;
-    let crm = crm_for(&state.store, &tenant.business);
+    let crm = crm(&tenant);
     let appt = match body.action.as_str() {
         "cancel" => crm.cancel_appointment(id).await,
         "reschedule" => {
@@ -185,16 +180,14 @@ pub async fn appointment_action(
             crm.reschedule_appointment(id, start, body.staff_id, None)
                 .await
         }
-        "complete" => tenant
-            .store
-            .set_appointment_outcome(id, COMPLETED)
-            .await
-            .map_err(Into::into),
-        "no_show" => tenant
-            .store
-            .set_appointment_outcome(id, NO_SHOW)
-            .await
-            .map_err(Into::into),
+        "complete" => {
+            crm.set_appointment_outcome(id, AppointmentStatus::Completed)
+                .await
+        }
+        "no_show" => {
+            crm.set_appointment_outcome(id, AppointmentStatus::NoShow)
+                .await
+        }
         other => return Err(ApiError::validation(format!("unknown action `{other}`"))),
     }
     .map_err(ApiError::from)?;
@@ -205,5 +198,5 @@ pub async fn appointment_action(
             serde_json::json!({"start": appt.start}),
         )
         .await?;
-    Ok(AppJson(appt))
+    Ok(AppJson(appt.into()))
 }

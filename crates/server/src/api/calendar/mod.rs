@@ -2,26 +2,35 @@
 //! slot holds and appointments. Every write goes through the CRM adapter (or the store under
 //! it), where double booking is refused by the database.
 mod appointments;
+mod schemas;
 mod services;
 mod slots;
 mod staff;
 
 pub use appointments::*;
+pub use schemas::{Appointment, Service, SlotHold, Staff, TimeOff};
 pub use services::*;
 pub use slots::*;
 pub use staff::*;
 
-use chrono::{DateTime, Utc};
-use switchboard_domain::{
-    Role,
-    calendar::{self},
-};
-use switchboard_store::calendar::Service;
+use std::sync::Arc;
 
-use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Utc};
+use switchboard_crm::CrmAdapter;
+use switchboard_domain::{Role, booking, calendar};
+
+use crate::{
+    auth::Tenant,
+    error::{ApiError, ApiResult},
+};
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 const BOOKERS: &[Role] = &[Role::Owner, Role::Admin, Role::Agent];
+
+/// The caller's business calendar: every read and write of this API goes through it.
+fn crm(tenant: &Tenant) -> Arc<dyn CrmAdapter> {
+    switchboard_crm::adapter_for(tenant.store.store(), &tenant.business)
+}
 
 fn check_time(name: &str, t: DateTime<Utc>) -> ApiResult<()> {
     if calendar::plausible(t) {
@@ -62,7 +71,7 @@ fn check_aliases(aliases: &[String]) -> ApiResult<()> {
     Ok(())
 }
 
-fn validate_service(s: &Service) -> ApiResult<()> {
+fn validate_service(s: &booking::Service) -> ApiResult<()> {
     if s.names.is_empty() || s.names.values().any(|n| n.trim().is_empty()) {
         return Err(ApiError::validation(
             "names needs at least one non-empty name, e.g. {\"en\": \"Haircut\"}",

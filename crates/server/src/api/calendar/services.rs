@@ -3,8 +3,7 @@ use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use serde::Deserialize;
-use switchboard_domain::ServiceId;
-use switchboard_store::calendar::Service;
+use switchboard_domain::{ServiceId, booking};
 
 use crate::{
     auth::Tenant,
@@ -29,9 +28,9 @@ pub async fn list_services(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Vec<Service>>> {
-    Ok(AppJson(
-        tenant.store.list_services(q.include_inactive).await?,
-    ))
+    Ok(AppJson(schemas::all(
+        crm(&tenant).list_services(q.include_inactive).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -56,7 +55,7 @@ pub struct ServiceInput {
 }
 
 impl ServiceInput {
-    fn apply(self, s: &mut Service) {
+    fn apply(self, s: &mut booking::Service) {
         if let Some(v) = self.names {
             s.names = v;
         }
@@ -110,7 +109,7 @@ pub async fn create_service(
             "names, duration_min, price_minor and currency are required",
         ));
     }
-    let mut s = Service {
+    let mut s = booking::Service {
         id: ServiceId::new(),
         names: BTreeMap::new(),
         aliases: Vec::new(),
@@ -128,7 +127,7 @@ pub async fn create_service(
     };
     body.apply(&mut s);
     validate_service(&s)?;
-    let saved = tenant.store.save_service(&s).await?;
+    let saved = crm(&tenant).save_service(&s).await?;
     tenant
         .audit(
             "service.create",
@@ -136,7 +135,7 @@ pub async fn create_service(
             serde_json::json!({"names": saved.names}),
         )
         .await?;
-    Ok((StatusCode::CREATED, AppJson(saved)))
+    Ok((StatusCode::CREATED, AppJson(saved.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/services/{id}", tag = "calendar",
@@ -146,7 +145,7 @@ pub async fn get_service(
     tenant: Tenant,
     AppPath(id): AppPath<ServiceId>,
 ) -> ApiResult<AppJson<Service>> {
-    Ok(AppJson(tenant.store.get_service(id).await?))
+    Ok(AppJson(crm(&tenant).get_service(id).await?.into()))
 }
 
 /// Change a service; absent fields keep their values.
@@ -159,10 +158,11 @@ pub async fn update_service(
     AppJson(body): AppJson<ServiceInput>,
 ) -> ApiResult<AppJson<Service>> {
     tenant.require_role(MANAGERS)?;
-    let mut s = tenant.store.get_service(id).await?;
+    let crm = crm(&tenant);
+    let mut s = crm.get_service(id).await?;
     body.apply(&mut s);
     validate_service(&s)?;
-    let saved = tenant.store.save_service(&s).await?;
+    let saved = crm.save_service(&s).await?;
     tenant
         .audit(
             "service.update",
@@ -170,7 +170,7 @@ pub async fn update_service(
             serde_json::json!({}),
         )
         .await?;
-    Ok(AppJson(saved))
+    Ok(AppJson(saved.into()))
 }
 
 /// Stop offering a service (it stays on past appointments).
@@ -182,9 +182,10 @@ pub async fn delete_service(
     AppPath(id): AppPath<ServiceId>,
 ) -> ApiResult<StatusCode> {
     tenant.require_role(MANAGERS)?;
-    let mut s = tenant.store.get_service(id).await?;
+    let crm = crm(&tenant);
+    let mut s = crm.get_service(id).await?;
     s.active = false;
-    tenant.store.save_service(&s).await?;
+    crm.save_service(&s).await?;
     tenant
         .audit(
             "service.deactivate",

@@ -1,19 +1,16 @@
 //! `/api/v1/slots` and `/api/v1/slot-holds`: free times and short holds on them.
 
-use axum::{extract::State, http::StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use switchboard_crm::{HoldRequest, SlotSearch};
+use switchboard_crm::{HoldRequest, SlotSearch, business_tz};
 use switchboard_domain::{
     CustomerId, HoldId, ServiceId, StaffId,
     calendar::{self, local_day_bounds},
     time::now_ms,
 };
-use switchboard_store::calendar::SlotHold;
 
 use crate::{
-    agent::{business_tz, crm_for},
-    app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppJson, AppPath, AppQuery},
@@ -72,7 +69,6 @@ fn parse_bound(text: &str, tz: chrono_tz::Tz, end: bool) -> ApiResult<DateTime<U
 #[utoipa::path(get, path = "/api/v1/slots", tag = "calendar", params(SlotsQuery),
     responses((status = 200, body = SlotsAnswer), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn slots(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppQuery(q): AppQuery<SlotsQuery>,
 ) -> ApiResult<AppJson<SlotsAnswer>> {
@@ -104,7 +100,7 @@ pub async fn slots(
             "search at most 62 days at once",
         ));
     }
-    let crm = crm_for(&state.store, &tenant.business);
+    let crm = crm(&tenant);
     let found = crm
         .free_slots(&SlotSearch {
             service_id: q.service,
@@ -116,8 +112,7 @@ pub async fn slots(
         })
         .await
         .map_err(ApiError::from)?;
-    let names: std::collections::HashMap<_, _> = tenant
-        .store
+    let names: std::collections::HashMap<_, _> = crm
         .list_staff(true)
         .await?
         .into_iter()
@@ -162,7 +157,6 @@ pub struct HoldInput {
 #[utoipa::path(post, path = "/api/v1/slot-holds", tag = "calendar", request_body = HoldInput,
     responses((status = 201, body = SlotHold), (status = 409, body = ErrorBody, description = "`slot_taken`"), (status = 422, body = ErrorBody, description = "`off_grid` or `outside_hours`")))]
 pub async fn create_hold(
-    State(state): State<AppState>,
     tenant: Tenant,
     AppJson(body): AppJson<HoldInput>,
 ) -> ApiResult<(StatusCode, AppJson<SlotHold>)> {
@@ -172,7 +166,7 @@ pub async fn create_hold(
     if !(1..=60).contains(&ttl) {
         return Err(ApiError::validation("ttl_minutes is 1 to 60"));
     }
-    let crm = crm_for(&state.store, &tenant.business);
+    let crm = crm(&tenant);
     let hold = crm
         .hold_slot(&HoldRequest {
             service_id: body.service_id,
@@ -184,7 +178,7 @@ pub async fn create_hold(
         })
         .await
         .map_err(ApiError::from)?;
-    Ok((StatusCode::CREATED, AppJson(hold)))
+    Ok((StatusCode::CREATED, AppJson(hold.into())))
 }
 
 /// Give a hold up.
@@ -193,6 +187,6 @@ pub async fn create_hold(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_hold(tenant: Tenant, AppPath(id): AppPath<HoldId>) -> ApiResult<StatusCode> {
     tenant.require_role(BOOKERS)?;
-    tenant.store.release_slot_hold(id).await?;
+    crm(&tenant).release_hold(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,8 +3,11 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use switchboard_domain::{ServiceId, StaffId, calendar::WeeklyHours, time::now_ms};
-use switchboard_store::calendar::{Staff, TimeOff};
+use switchboard_domain::{
+    ServiceId, StaffId, TimeOffId, booking,
+    calendar::WeeklyHours,
+    time::{now_ms, to_datetime},
+};
 
 use crate::{
     auth::Tenant,
@@ -21,7 +24,9 @@ pub async fn list_staff(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Vec<Staff>>> {
-    Ok(AppJson(tenant.store.list_staff(q.include_inactive).await?))
+    Ok(AppJson(schemas::all(
+        crm(&tenant).list_staff(q.include_inactive).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -35,7 +40,11 @@ pub struct StaffInput {
     pub active: Option<bool>,
 }
 
-async fn save_staff(tenant: &Tenant, mut s: Staff, body: StaffInput) -> ApiResult<Staff> {
+async fn save_staff(
+    crm: &dyn CrmAdapter,
+    mut s: booking::Staff,
+    body: StaffInput,
+) -> ApiResult<Staff> {
     if let Some(v) = body.name {
         s.name = v;
     }
@@ -61,13 +70,11 @@ async fn save_staff(tenant: &Tenant, mut s: Staff, body: StaffInput) -> ApiResul
         ));
     }
     for id in &s.service_ids {
-        tenant
-            .store
-            .get_service(*id)
+        crm.get_service(*id)
             .await
             .map_err(|_| ApiError::validation(format!("no service {id} in this business")))?;
     }
-    Ok(tenant.store.save_staff(&s).await?)
+    Ok(crm.save_staff(&s).await?.into())
 }
 
 /// Add a staff member.
@@ -78,7 +85,7 @@ pub async fn create_staff(
     AppJson(body): AppJson<StaffInput>,
 ) -> ApiResult<(StatusCode, AppJson<Staff>)> {
     tenant.require_role(MANAGERS)?;
-    let blank = Staff {
+    let blank = booking::Staff {
         id: StaffId::new(),
         name: String::new(),
         hours: WeeklyHours::default(),
@@ -87,7 +94,7 @@ pub async fn create_staff(
         created_at: 0,
         updated_at: 0,
     };
-    let saved = save_staff(&tenant, blank, body).await?;
+    let saved = save_staff(crm(&tenant).as_ref(), blank, body).await?;
     tenant
         .audit(
             "staff.create",
@@ -102,7 +109,7 @@ pub async fn create_staff(
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 200, body = Staff), (status = 404, body = ErrorBody)))]
 pub async fn get_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResult<AppJson<Staff>> {
-    Ok(AppJson(tenant.store.get_staff(id).await?))
+    Ok(AppJson(crm(&tenant).get_staff(id).await?.into()))
 }
 
 /// Change a staff member; absent fields keep their values.
@@ -115,8 +122,9 @@ pub async fn update_staff(
     AppJson(body): AppJson<StaffInput>,
 ) -> ApiResult<AppJson<Staff>> {
     tenant.require_role(MANAGERS)?;
-    let current = tenant.store.get_staff(id).await?;
-    let saved = save_staff(&tenant, current, body).await?;
+    let crm = crm(&tenant);
+    let current = crm.get_staff(id).await?;
+    let saved = save_staff(crm.as_ref(), current, body).await?;
     tenant
         .audit("staff.update", Some(id.to_string()), serde_json::json!({}))
         .await?;
@@ -129,9 +137,10 @@ pub async fn update_staff(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResult<StatusCode> {
     tenant.require_role(MANAGERS)?;
-    let mut s = tenant.store.get_staff(id).await?;
+    let crm = crm(&tenant);
+    let mut s = crm.get_staff(id).await?;
     s.active = false;
-    tenant.store.save_staff(&s).await?;
+    crm.save_staff(&s).await?;
     tenant
         .audit(
             "staff.deactivate",
@@ -159,11 +168,12 @@ pub async fn list_time_off(
     tenant: Tenant,
     AppPath(id): AppPath<StaffId>,
 ) -> ApiResult<AppJson<Vec<TimeOff>>> {
-    tenant.store.get_staff(id).await?;
-    let from = now_ms() - 30 * 86_400_000;
-    Ok(AppJson(
-        tenant.store.list_time_off(Some(id), from, i64::MAX).await?,
-    ))
+    let crm = crm(&tenant);
+    crm.get_staff(id).await?;
+    let from = to_datetime(now_ms() - 30 * 86_400_000);
+    Ok(AppJson(schemas::all(
+        crm.list_time_off(id, from, None).await?,
+    )))
 }
 
 /// Add time off (vacation, sick day, a break): no slots are offered during it.
@@ -181,8 +191,7 @@ pub async fn add_time_off(
     if body.end <= body.start {
         return Err(ApiError::validation("end must be after start"));
     }
-    let t = tenant
-        .store
+    let t = crm(&tenant)
         .add_time_off(id, body.start, body.end, &body.reason)
         .await?;
     tenant
@@ -192,7 +201,7 @@ pub async fn add_time_off(
             serde_json::json!({"time_off_id": t.id}),
         )
         .await?;
-    Ok((StatusCode::CREATED, AppJson(t)))
+    Ok((StatusCode::CREATED, AppJson(t.into())))
 }
 
 #[utoipa::path(delete, path = "/api/v1/staff/{id}/time-off/{time_off_id}", tag = "calendar",
@@ -203,7 +212,9 @@ pub async fn delete_time_off(
     AppPath((id, time_off_id)): AppPath<(StaffId, String)>,
 ) -> ApiResult<StatusCode> {
     tenant.require_role(MANAGERS)?;
-    tenant.store.delete_time_off(id, &time_off_id).await?;
+    // A malformed id names no time off: 404, as for an unknown one.
+    let entry: TimeOffId = time_off_id.parse().map_err(|_| ApiError::NotFound)?;
+    crm(&tenant).delete_time_off(id, entry).await?;
     tenant
         .audit(
             "staff.time_off.delete",

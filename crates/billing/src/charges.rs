@@ -1,98 +1,28 @@
-//! The billing service over the ledger: tariffs, wallets, charging AI replies and texts (the
-//! message path calls [`gate_ai_reply`] and [`charge_text`]), welcome credits, manual
-//! adjustments, calls ([`calls`]) and top-ups ([`payments`]). Amounts are integer minor units
-//! everywhere; rating is `switchboard_domain::rating`.
+//! Charging the message path: an AI reply is paid before the agent runs ([`gate_ai_reply`],
+//! refunded by [`refund_ai_reply`] when the turn fails for good), a text on a paid line is
+//! charged and split ([`charge_text`]), and a newly registered number gets the welcome
+//! credit ([`grant_welcome_credit`]).
 use serde::Serialize;
 use switchboard_domain::{
-    Currency, Language, Money,
+    Money,
     rating::{TextDirection, rate_text},
     time::now_ms,
 };
 use switchboard_store::{
-    Store, StoreError, TenantStore,
+    Store,
     businesses::Business,
     conversations::ConversationRow,
-    ledger::{Account, NewTransfer, TransferOutcome, kind},
+    ledger::{NewTransfer, TransferOutcome, kind},
 };
 
-pub mod calls;
-pub mod payments;
-pub mod sweep;
-pub mod tariff;
-
-pub use tariff::{BillingTariff, PaymentProvider, WalletUnit};
-
-/// The feature flag that switches billing on for a business.
-pub const FEATURE: &str = "billing";
-
-#[derive(Debug, thiserror::Error)]
-pub enum BillingError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("stored billing tariff is unreadable: {0}")]
-    Tariff(String),
-}
-
-/// The business's tariff: the stored document, or the defaults.
-pub async fn load_tariff(store: &TenantStore) -> Result<BillingTariff, BillingError> {
-    match store.billing_tariff_json().await? {
-        Some(json) => serde_json::from_str(&json).map_err(|e| BillingError::Tariff(e.to_string())),
-        None => Ok(BillingTariff::default()),
-    }
-}
-
-pub async fn wallet(
-    store: &TenantStore,
-    customer_id: &str,
-    currency: Currency,
-) -> Result<Account, StoreError> {
-    store
-        .ledger_account(kind::CUSTOMER_WALLET, customer_id, currency.code())
-        .await
-}
-
-pub async fn platform_account(
-    store: &TenantStore,
-    currency: Currency,
-) -> Result<Account, StoreError> {
-    store
-        .ledger_account(kind::PLATFORM_REVENUE, "", currency.code())
-        .await
-}
-
-pub async fn operator_account(
-    store: &TenantStore,
-    operator_id: &str,
-    currency: Currency,
-) -> Result<Account, StoreError> {
-    store
-        .ledger_account(kind::OPERATOR_EARNINGS, operator_id, currency.code())
-        .await
-}
-
-/// Tells staff pages (over the event bus) that a wallet changed.
-pub async fn publish_balance(
-    store: &Store,
-    tenant: &TenantStore,
-    customer_id: &str,
-    currency: Currency,
-) {
-    if let Ok(w) = wallet(tenant, customer_id, currency).await {
-        store
-            .events
-            .publish(
-                Some(tenant.business_id.to_string()),
-                "balance.changed",
-                serde_json::json!({
-                    "customer_id": customer_id,
-                    "currency": currency.code(),
-                    "balance": w.balance,
-                    "available": w.balance - w.held,
-                }),
-            )
-            .await;
-    }
-}
+use crate::{
+    FEATURE,
+    accounts::{
+        customer_language, load_tariff, operator_account, payment_link_text, payment_page_url,
+        platform_account, publish_balance, wallet,
+    },
+    error::BillingResult,
+};
 
 /// What the message path may do about one AI reply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -108,36 +38,6 @@ pub enum ReplyGate {
     LowBalance { payment_message: Option<String> },
 }
 
-/// The public payment page of a business.
-pub fn payment_page_url(public_base: &str, business: &Business) -> String {
-    format!("{}/pay/{}", public_base.trim_end_matches('/'), business.id)
-}
-
-/// The payment-link message in `lang`.
-pub fn payment_link_text(lang: Language, business: &Business, link: &str) -> String {
-    switchboard_i18n::billing::payment_link(lang, &business.name, link)
-}
-
-/// The receipt sent after a top-up is credited.
-pub fn receipt_text(lang: Language, credited: Money, balance: Money) -> String {
-    switchboard_i18n::billing::receipt(lang, credited, balance)
-}
-
-/// The language to write to a customer in: theirs when known, else the business's.
-pub async fn customer_language(
-    tenant: &TenantStore,
-    business: &Business,
-    customer_id: &str,
-) -> Language {
-    tenant
-        .customer_language(customer_id)
-        .await
-        .ok()
-        .flatten()
-        .and_then(|l| Language::parse(&l))
-        .unwrap_or(business.default_language)
-}
-
 /// Charges the AI reply to `trigger_message_id` before the agent runs.
 ///
 /// Idempotent by the trigger message: a retried job gets the first outcome and is never
@@ -151,7 +51,7 @@ pub async fn gate_ai_reply(
     conversation: &ConversationRow,
     trigger_message_id: &str,
     public_base: &str,
-) -> Result<ReplyGate, BillingError> {
+) -> BillingResult<ReplyGate> {
     let _ = conversation;
     if !business.feature_enabled(FEATURE) {
         return Ok(ReplyGate::Free);
@@ -216,7 +116,7 @@ pub async fn refund_ai_reply(
     store: &Store,
     business: &Business,
     trigger_message_id: &str,
-) -> Result<bool, BillingError> {
+) -> BillingResult<bool> {
     let tenant = store.tenant(business.id);
     let Some(charge) = tenant
         .transfer_by_key(&format!("ai_reply:{trigger_message_id}"))
@@ -261,7 +161,7 @@ pub async fn charge_text(
     operator_id: &str,
     direction: TextDirection,
     message_id: &str,
-) -> Result<TextGate, BillingError> {
+) -> BillingResult<TextGate> {
     if !business.feature_enabled(FEATURE) {
         return Ok(TextGate::Free);
     }
@@ -303,7 +203,7 @@ pub async fn grant_welcome_credit(
     store: &Store,
     business: &Business,
     customer_id: &str,
-) -> Result<Option<Money>, BillingError> {
+) -> BillingResult<Option<Money>> {
     if !business.feature_enabled(FEATURE) {
         return Ok(None);
     }
@@ -329,13 +229,4 @@ pub async fn grant_welcome_credit(
         .await?;
     publish_balance(store, &tenant, customer_id, currency).await;
     Ok(Some(Money::new(tariff.welcome_credit, currency)))
-}
-
-impl From<BillingError> for crate::error::ApiError {
-    fn from(e: BillingError) -> Self {
-        match e {
-            BillingError::Store(s) => s.into(),
-            other => crate::error::ApiError::Internal(other.into()),
-        }
-    }
 }

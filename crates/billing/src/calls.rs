@@ -1,9 +1,8 @@
 //! Billable calls between a customer and an operator: authorize (rate at the start, hold the
 //! money and reserve the free seconds a call of the allowed length would use), keep alive,
 //! and settle once with the operator/platform split — all priced by `domain::rating`.
-use serde::Serialize;
 use switchboard_domain::{
-    Currency, OperatorId,
+    CallId, Currency, CustomerId, OperatorId,
     rating::{CallCharge, CallTariff, FreePackage, authorize_call, rate_call},
     time::now_ms,
 };
@@ -15,18 +14,22 @@ use switchboard_store::{
     },
 };
 
-use super::{BillingError, load_tariff, operator_account, platform_account, wallet};
+use crate::{
+    BillingError,
+    accounts::{load_tariff, operator_account, platform_account, wallet},
+    error::BillingResult,
+};
 
 /// Time allowed past the call's own limit before an unfinished call is given up (ringing,
 /// late end events). Heartbeats push the expiry by this much from "now".
 pub const GRACE_SECS: i64 = 300;
 
-/// A call as the API shows it.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct CallView {
-    pub id: String,
-    pub customer_id: String,
-    pub operator_id: String,
+/// A billable call with its rating.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub id: CallId,
+    pub customer_id: CustomerId,
+    pub operator_id: OperatorId,
     /// `authorized`, `answered`, `settled`, `unpaid` or `expired`.
     pub status: String,
     /// Longest the call may last (the `<Dial timeLimit>`).
@@ -36,6 +39,7 @@ pub struct CallView {
     /// Free seconds reserved from packages.
     pub reserved_free_seconds: i64,
     pub tariff: CallTariff,
+    /// Epoch milliseconds, UTC.
     pub started_at: i64,
     pub answered_at: Option<i64>,
     pub ended_at: Option<i64>,
@@ -44,20 +48,17 @@ pub struct CallView {
     pub charge: Option<CallCharge>,
 }
 
-impl CallView {
-    pub fn from_row(r: &CallRow) -> Result<Self, BillingError> {
-        let tariff: CallTariff =
-            serde_json::from_str(&r.tariff).map_err(|e| BillingError::Tariff(e.to_string()))?;
+impl Call {
+    fn from_row(r: &CallRow) -> BillingResult<Self> {
+        let tariff: CallTariff = serde_json::from_str(&r.tariff).map_err(BillingError::corrupt)?;
         let charge = match &r.charge {
-            Some(c) => {
-                Some(serde_json::from_str(c).map_err(|e| BillingError::Tariff(e.to_string()))?)
-            }
+            Some(c) => Some(serde_json::from_str(c).map_err(BillingError::corrupt)?),
             None => None,
         };
-        Ok(CallView {
-            id: r.id.clone(),
-            customer_id: r.customer_id.clone(),
-            operator_id: r.operator_id.clone(),
+        Ok(Call {
+            id: r.id,
+            customer_id: r.customer_id,
+            operator_id: r.operator_id,
             status: r.status.clone(),
             allowed_secs: r.allowed_secs,
             reserved_amount: r.reserved_amount,
@@ -72,26 +73,49 @@ impl CallView {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CallError {
-    #[error(transparent)]
-    Billing(#[from] BillingError),
-    #[error("the operator is not available")]
-    OperatorUnavailable,
-    #[error("the balance does not cover a call (not even the connect fee)")]
-    InsufficientBalance,
+/// What a voice integration reports about a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallEvent {
+    /// The call connected; it may now run for its allowed seconds.
+    Answered,
+    /// The call is still up.
+    Heartbeat,
+    /// The call ended after this many connected seconds.
+    Ended { duration_secs: u32 },
 }
 
-impl From<StoreError> for CallError {
-    fn from(e: StoreError) -> Self {
-        CallError::Billing(BillingError::Store(e))
-    }
+fn no_balance() -> BillingError {
+    BillingError::InsufficientBalance(
+        "the balance does not pay for a call to this operator; top up first".into(),
+    )
+}
+
+/// One call of this business.
+pub async fn get(tenant: &TenantStore, id: CallId) -> BillingResult<Call> {
+    Call::from_row(&tenant.get_call(id).await?)
+}
+
+/// Moves a call along; `Ended` settles it once (repeating it changes nothing).
+pub async fn event(tenant: &TenantStore, id: CallId, event: CallEvent) -> BillingResult<Call> {
+    let row = tenant.get_call(id).await?;
+    let row = match event {
+        CallEvent::Answered => {
+            answered(tenant, &row).await?;
+            tenant.get_call(row.id).await?
+        }
+        CallEvent::Heartbeat => {
+            heartbeat(tenant, &row).await?;
+            tenant.get_call(row.id).await?
+        }
+        CallEvent::Ended { duration_secs } => settle(tenant, &row, duration_secs).await?,
+    };
+    Call::from_row(&row)
 }
 
 /// The usable packages of a customer as rating sees them.
 pub async fn rating_packages(
     tenant: &TenantStore,
-    customer_id: &str,
+    customer_id: CustomerId,
 ) -> Result<Vec<FreePackage>, StoreError> {
     Ok(tenant
         .customer_packages(customer_id)
@@ -104,25 +128,25 @@ pub async fn rating_packages(
 /// Authorizes a call: rates it now and reserves what a call of the allowed length costs.
 pub async fn open(
     tenant: &TenantStore,
-    customer_id: &str,
-    operator_id: &str,
-) -> Result<CallView, CallError> {
-    let operator = match tenant.get_operator(operator_id).await {
-        Ok(o) if o.active => o,
-        Ok(_) => return Err(CallError::OperatorUnavailable),
-        Err(e) => return Err(e.into()),
-    };
-    let op: OperatorId = operator
-        .id
-        .parse()
-        .map_err(|_| StoreError::Corrupt("operator id".into()))?;
+    customer_id: CustomerId,
+    operator_id: OperatorId,
+) -> BillingResult<Call> {
+    if !tenant.customer_exists(customer_id).await? {
+        return Err(BillingError::NotFound);
+    }
+    let operator = tenant.get_operator(operator_id).await?;
+    if !operator.active {
+        return Err(BillingError::OperatorUnavailable);
+    }
+    let op = operator.id;
+    let customer = customer_id.to_string();
     let tariff = load_tariff(tenant).await?;
     let call_tariff = tariff.call_tariff(operator.rate_per_minute);
     let tariff_json = serde_json::to_string(&call_tariff).map_err(StoreError::from)?;
     // Two tries: another call of the same customer may take the same free seconds or money
     // between our read and our reservation; the second try sees what is left.
     for _ in 0..2 {
-        let wallet = wallet(tenant, customer_id, call_tariff.currency).await?;
+        let wallet = wallet(tenant, &customer, call_tariff.currency).await?;
         let packages = rating_packages(tenant, customer_id).await?;
         let now = now_ms();
         let auth = authorize_call(
@@ -133,7 +157,7 @@ pub async fn open(
             Some(op),
         );
         if auth.allowed_secs == 0 {
-            return Err(CallError::InsufficientBalance);
+            return Err(no_balance());
         }
         let at_limit = rate_call(&call_tariff, auth.allowed_secs, &packages, now, Some(op));
         let reserved: Vec<PackageSeconds> = at_limit
@@ -147,7 +171,7 @@ pub async fn open(
         let opened = tenant
             .open_call(NewCall {
                 customer_id,
-                operator_id: &operator.id,
+                operator_id: operator.id,
                 tariff_json: &tariff_json,
                 wallet: &wallet,
                 reserve: auth.reserve,
@@ -158,45 +182,44 @@ pub async fn open(
             })
             .await;
         match opened {
-            Ok(Some(row)) => return Ok(CallView::from_row(&row)?),
+            Ok(Some(row)) => return Call::from_row(&row),
             Ok(None) | Err(StoreError::Conflict(_)) => continue,
             Err(e) => return Err(e.into()),
         }
     }
-    Err(CallError::InsufficientBalance)
+    Err(no_balance())
 }
 
 /// `answered`: the call connected; it may now run for its allowed seconds.
-pub async fn answered(tenant: &TenantStore, call: &CallRow) -> Result<(), StoreError> {
+async fn answered(tenant: &TenantStore, call: &CallRow) -> Result<(), StoreError> {
     let now = now_ms();
     tenant
-        .call_answered(&call.id, now, now + (call.allowed_secs + GRACE_SECS) * 1000)
+        .call_answered(call.id, now, now + (call.allowed_secs + GRACE_SECS) * 1000)
         .await
 }
 
 /// `heartbeat`: the call is still up.
-pub async fn heartbeat(tenant: &TenantStore, call: &CallRow) -> Result<(), StoreError> {
+async fn heartbeat(tenant: &TenantStore, call: &CallRow) -> Result<(), StoreError> {
     tenant
-        .push_call_expiry(&call.id, now_ms() + GRACE_SECS * 1000)
+        .push_call_expiry(call.id, now_ms() + GRACE_SECS * 1000)
         .await
 }
 
 /// `ended`: rates the call with the tariff and free seconds fixed at its start (durations
 /// past the allowed limit are cut to it) and settles it once.
-pub async fn settle(
+async fn settle(
     tenant: &TenantStore,
     call: &CallRow,
     duration_secs: u32,
-) -> Result<CallRow, CallError> {
+) -> BillingResult<CallRow> {
     if !call.is_open() {
         return Ok(call.clone());
     }
-    let tariff: CallTariff =
-        serde_json::from_str(&call.tariff).map_err(|e| BillingError::Tariff(e.to_string()))?;
-    let op: Option<OperatorId> = call.operator_id.parse().ok();
+    let tariff: CallTariff = serde_json::from_str(&call.tariff).map_err(BillingError::corrupt)?;
+    let op = Some(call.operator_id);
     let reserved = call.reserved()?;
     // The call may use exactly the seconds reserved for it, from the same packages.
-    let rows = tenant.customer_packages(&call.customer_id).await?;
+    let rows = tenant.customer_packages(call.customer_id).await?;
     let packages: Vec<FreePackage> = reserved
         .iter()
         .filter_map(|r| {
@@ -209,8 +232,8 @@ pub async fn settle(
     let duration = duration_secs.min(u32::try_from(call.allowed_secs).unwrap_or(u32::MAX));
     let charge = rate_call(&tariff, duration, &packages, call.started_at, op);
     let currency: Currency = tariff.currency;
-    let wallet = wallet(tenant, &call.customer_id, currency).await?;
-    let operator = operator_account(tenant, &call.operator_id, currency).await?;
+    let wallet = wallet(tenant, &call.customer_id.to_string(), currency).await?;
+    let operator = operator_account(tenant, &call.operator_id.to_string(), currency).await?;
     let platform = platform_account(tenant, currency).await?;
     let used: Vec<PackageSeconds> = charge
         .package_usage
@@ -223,7 +246,7 @@ pub async fn settle(
     let charge_json = serde_json::to_string(&charge).map_err(StoreError::from)?;
     Ok(tenant
         .settle_call(
-            &call.id,
+            call.id,
             Settlement {
                 wallet: &wallet,
                 duration_secs: duration,

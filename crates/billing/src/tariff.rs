@@ -1,7 +1,9 @@
 //! The billing tariff of one business: what the wallet is counted in (money or tokens), the
 //! price of an AI reply, per-text fees by direction, the welcome credit, the low-balance
 //! threshold and payment-link cooldown, the top-up amounts and their conversion, and the
-//! call tariff defaults (operators may override the per-minute rate).
+//! call tariff defaults (operators may override the per-minute rate). The tariff is a settings
+//! document that `GET/PUT /api/v1/billing/tariff` answer and take exactly as stored, so its
+//! OpenAPI schema is derived here rather than mirrored field by field in the API module.
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{
     Currency,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use switchboard_domain::time::now_ms;
 use switchboard_store::{
-    Store,
+    Store, StoreResult,
     jobs::{Job, NewJob},
     worker::{JobError, JobHandler, Worker},
 };
@@ -38,7 +38,7 @@ impl JobHandler for Sweep {
 }
 
 /// Enqueues the sweep of the current time bucket (a no-op when it already exists).
-pub async fn enqueue_sweep(store: &Store, interval_secs: u64, now: i64) -> anyhow::Result<bool> {
+pub async fn enqueue_sweep(store: &Store, interval_secs: u64, now: i64) -> StoreResult<bool> {
     let bucket = now / (i64::try_from(interval_secs.max(1)).unwrap_or(60) * 1000);
     let e = store
         .enqueue(
