@@ -16,6 +16,7 @@ pub mod role;
 #[cfg(feature = "sqlx")]
 mod sqlx_text;
 pub mod time;
+pub mod validate;
 
 pub use feature::Feature;
 pub use ids::*;

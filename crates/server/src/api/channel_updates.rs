@@ -66,7 +66,6 @@ pub async fn update(
     AppPath(id): AppPath<ChannelId>,
     AppJson(body): AppJson<UpdateChannel>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
     let kind = row.kind()?;
@@ -152,7 +151,6 @@ pub async fn update(
     params(("id" = ChannelId, Path, description = "Channel id")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(tenant: Tenant, AppPath(id): AppPath<ChannelId>) -> ApiResult<StatusCode> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
     tenant.store.delete_channel(id).await?;

@@ -80,7 +80,6 @@ pub async fn create(
     tenant: Tenant,
     AppJson(body): AppJson<CreateChannel>,
 ) -> ApiResult<(StatusCode, AppJson<Channel>)> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     if let Some(f) = feature_for(body.kind) {
         tenant.require_feature(f)?;
     }
@@ -169,7 +168,6 @@ pub async fn list(
     State(state): State<AppState>,
     tenant: Tenant,
 ) -> ApiResult<AppJson<Vec<Channel>>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let rows = tenant.store.list_channels().await?;
     Ok(AppJson(
         rows.into_iter()
@@ -187,7 +185,6 @@ pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     Ok(AppJson(view(&state, tenant.store.get_channel(id).await?)?))
 }
 
@@ -212,7 +209,6 @@ pub async fn health(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<ChannelHealth>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let row = tenant.store.get_channel(id).await?;
     let mut out = ChannelHealth {
         last_inbound_at: row.last_inbound_at,
@@ -244,7 +240,6 @@ pub async fn telegram_set_webhook(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
     setup::set_telegram_webhook(&context(&state), &row).await?;

@@ -35,7 +35,6 @@ pub async fn list(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Page<ConversationRow>>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(ConversationStatus::parse(s).ok_or_else(|| {
@@ -78,7 +77,6 @@ pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<ConversationId>,
 ) -> ApiResult<AppJson<ConversationWithMessages>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let conversation = tenant.store.get_conversation(id).await?;
     let messages = tenant.store.conversation_messages(id).await?;
     Ok(AppJson(ConversationWithMessages {
@@ -106,7 +104,6 @@ pub async fn act(
     AppPath(id): AppPath<ConversationId>,
     AppJson(body): AppJson<ConversationAction>,
 ) -> ApiResult<AppJson<ConversationRow>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let update = match body.action.as_str() {
         "assign" => {
             if let Some(u) = body.user_id {
@@ -174,7 +171,6 @@ pub async fn handovers(
     tenant: Tenant,
     AppQuery(q): AppQuery<HandoverQuery>,
 ) -> ApiResult<AppJson<Vec<Handover>>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let rows = tenant
         .store
         .open_handovers(q.limit.unwrap_or(100).clamp(1, 500))

@@ -44,7 +44,6 @@ pub async fn send(
     tenant: Tenant,
     AppJson(body): AppJson<SendMessage>,
 ) -> ApiResult<(StatusCode, AppJson<Queued>)> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     if let Some(key) = &body.idempotency_key {
         if key.is_empty() || key.len() > 200 {
             return Err(ApiError::validation(
@@ -131,7 +130,6 @@ pub async fn inbound(
     tenant: Tenant,
     AppJson(body): AppJson<InboundApiMessage>,
 ) -> ApiResult<AppJson<InboundAccepted>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let channel = tenant.store.get_channel(body.channel_id).await?;
     let message_id = body.message_id.clone();
     let event = ApiInbound {

@@ -14,6 +14,7 @@ mod conversations_api;
 mod conversations_asks;
 mod conversations_outside;
 mod errors;
+mod features;
 mod grid;
 mod handover;
 mod helpers;

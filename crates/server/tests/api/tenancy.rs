@@ -352,3 +352,22 @@ async fn revoked_keys_and_deactivated_users_lose_access() {
     }
     app.stop().await;
 }
+
+/// Staff and API keys answer times in RFC 3339 with an offset.
+#[tokio::test]
+async fn users_and_keys_answer_rfc3339_times() {
+    let app = spawn_app().await;
+    let a = app.seed_business("Times Inc").await;
+    for path in ["/api/v1/users", "/api/v1/api-keys"] {
+        let list: Value = app.get(path, &a.owner_key).await.json().await.unwrap();
+        let at = list[0]["created_at"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(at.ends_with("+00:00"), "{path}: {at}");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(&at).is_ok(),
+            "{path}: {at}"
+        );
+    }
+}
