@@ -10,8 +10,7 @@ use std::{
 };
 
 /// Edges that other work in progress removes; each is named, so a new one fails the test.
-/// The Telegram poller reuses the webhook's event handling until the message pipeline owns
-/// one ingest function.
+/// None is left: the Telegram poller calls the pipeline's ingest, not the webhook handler.
 const PENDING: &[(&str, &str)] = &[];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
