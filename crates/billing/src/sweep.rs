@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use switchboard_domain::time::now_ms;
 use switchboard_store::{
     Store, StoreResult,
     jobs::{Job, NewJob},
@@ -23,7 +22,7 @@ impl JobHandler for Sweep {
     async fn run(&self, _job: &Job) -> Result<(), JobError> {
         let swept = self
             .store
-            .sweep_billing(now_ms())
+            .sweep_billing(self.store.clock().now_ms())
             .await
             .map_err(JobError::retry)?;
         if swept.calls + swept.holds > 0 {
@@ -66,7 +65,7 @@ pub async fn run_scheduler(
         tokio::select! {
             _ = shutdown.cancelled() => break,
             _ = tick.tick() => {
-                match enqueue_sweep(&store, interval_secs, now_ms()).await {
+                match enqueue_sweep(&store, interval_secs, store.clock().now_ms()).await {
                     Ok(true) => worker.notify(),
                     Ok(false) => {}
                     Err(e) => tracing::warn!(error = %e, "could not enqueue the billing sweep"),

@@ -118,17 +118,8 @@ pub(crate) fn transport_error(e: reqwest::Error) -> SendError {
 
 /// `Retry-After` as delay-seconds or an HTTP date.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = at.signed_duration_since(chrono::Utc::now());
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    switchboard_domain::retry::parse_retry_after(value, chrono::Utc::now())
 }
 
 /// What a provider said went wrong, before we decide whether it is worth retrying.

@@ -11,10 +11,12 @@ pub mod message;
 pub mod money;
 pub mod phone;
 pub mod rating;
+pub mod retry;
 pub mod role;
 #[cfg(feature = "sqlx")]
 mod sqlx_text;
 pub mod time;
+pub mod validate;
 
 pub use feature::Feature;
 pub use ids::*;

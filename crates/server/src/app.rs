@@ -1,13 +1,8 @@
-//! The application: shared state, the router with its layers, and `launch`, which serves a
-//! listener and runs the worker pool until shutdown (tests bind port 0 and call it directly).
+//! The application state every handler and middleware shares; the router and `launch` are in
+//! `serve`.
 use std::{sync::Arc, time::Duration};
 
-use axum::{
-    Router,
-    extract::DefaultBodyLimit,
-    http::{HeaderName, HeaderValue, Method, StatusCode},
-    middleware,
-};
+use axum::extract::FromRef;
 use secrecy::ExposeSecret;
 use switchboard_channels::netguard::GuardedClient;
 use switchboard_store::{
@@ -15,17 +10,14 @@ use switchboard_store::{
     crypto::SecretBox,
     worker::{Worker, WorkerConfig},
 };
-use tokio_util::sync::CancellationToken;
-use tower_http::{
-    cors::{AllowOrigin, CorsLayer},
-    timeout::TimeoutLayer,
-};
 
 use crate::{
-    api,
     config::Config,
-    error::{ErrorCode, error_response},
-    jobs, ops,
+    jobs,
+    ops::{
+        limits::{Limits, TrustedProxies},
+        sign_in_throttle::SignInThrottle,
+    },
 };
 
 #[derive(Clone)]
@@ -39,8 +31,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// The same client with its policy, to check configured URLs (IP literals skip DNS).
     pub outbound: GuardedClient,
-    pub limits: crate::ops::limits::Limits,
-    pub sign_in: crate::ops::sign_in_throttle::SignInThrottle,
+    pub limits: Limits,
+    pub sign_in: SignInThrottle,
 }
 
 impl AppState {
@@ -66,12 +58,15 @@ impl AppState {
         let policy = Arc::new(config.outbound_policy()?);
         let http = switchboard_channels::build_guarded_client(policy.clone())?;
         let outbound = GuardedClient::new(http.clone(), policy);
-        let limits = crate::ops::limits::Limits::new(config.webhook_rate_per_sec);
+        let limits = Limits::new(config.webhook_rate_per_sec);
+        let pipeline = switchboard_messaging::Context {
+            store: store.clone(),
+            secrets: secrets.clone(),
+            outbound: outbound.clone(),
+            public_base: config.public_base().into(),
+        };
         let worker = jobs::build_worker(
-            &store,
-            &secrets,
-            &outbound,
-            config.public_base(),
+            &pipeline,
             WorkerConfig {
                 concurrency: config.worker_concurrency.max(1),
                 backoff_base: Duration::from_millis(config.job_retry_base_ms.max(1)),
@@ -92,139 +87,8 @@ impl AppState {
     }
 }
 
-/// The whole HTTP surface.
-pub fn router(state: AppState) -> Router {
-    // Install the metrics recorder before the first request, so every request is counted.
-    let _ = ops::metrics::handle();
-    let (api_router, _openapi) = api::split(state.clone());
-    let cors = cors_layer(&state.config.cors_origin_list());
-    Router::new()
-        .merge(api_router)
-        // No web UI yet: the front page is the API documentation.
-        .route(
-            "/",
-            axum::routing::get(|| async { axum::response::Redirect::to("/api/docs") }),
-        )
-        .fallback(|| async {
-            error_response(
-                StatusCode::NOT_FOUND,
-                ErrorCode::RouteNotFound,
-                "no such route",
-            )
-        })
-        .method_not_allowed_fallback(|| async {
-            error_response(
-                StatusCode::METHOD_NOT_ALLOWED,
-                ErrorCode::MethodNotAllowed,
-                "method not allowed on this route",
-            )
-        })
-        .layer(DefaultBodyLimit::max(state.config.body_limit))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(state.config.request_timeout_secs.max(1)),
-        ))
-        .layer(cors)
-        .layer(middleware::from_fn(ops::metrics::track))
-        .layer(middleware::from_fn(ops::request_id::layer))
-        .layer(middleware::from_fn(ops::keep_alive::layer))
-        .with_state(state)
-}
-
-fn cors_layer(origins: &[String]) -> CorsLayer {
-    let list: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::list(list))
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PATCH,
-            Method::PUT,
-            Method::DELETE,
-        ])
-        .allow_headers([
-            axum::http::header::AUTHORIZATION,
-            axum::http::header::CONTENT_TYPE,
-            HeaderName::from_static("x-request-id"),
-            HeaderName::from_static("x-business-id"),
-            HeaderName::from_static("idempotency-key"),
-        ])
-        .expose_headers([HeaderName::from_static("x-request-id")])
-        .max_age(Duration::from_secs(600))
-}
-
-/// Serves `listener` until `shutdown` fires: stops accepting, finishes in-flight requests and
-/// claimed jobs, then returns.
-pub async fn launch(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let listener_task = state.store.events.start_listener();
-    let worker = if state.config.run_workers {
-        let w = state.worker.clone();
-        let token = shutdown.clone();
-        let poller = tokio::spawn(crate::messaging::telegram_poll::run(
-            state.clone(),
-            shutdown.clone(),
-        ));
-        let sweeper = tokio::spawn(switchboard_billing::sweep::run_scheduler(
-            state.store.clone(),
-            state.worker.clone(),
-            state.config.billing_sweep_secs,
-            shutdown.clone(),
-        ));
-        Some(tokio::spawn(async move {
-            w.run(token).await;
-            let _ = poller.await;
-            let _ = sweeper.await;
-        }))
-    } else {
-        None
-    };
-    let app = router(state.clone());
-    let token = shutdown.clone();
-    // The peer address limits unverified webhooks per source.
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move { token.cancelled().await })
-    .await;
-    shutdown.cancel();
-    if let Some(w) = worker {
-        let _ = w.await;
+impl FromRef<AppState> for TrustedProxies {
+    fn from_ref(state: &AppState) -> Self {
+        TrustedProxies(state.config.trusted_proxy_list())
     }
-    if let Some(l) = listener_task {
-        l.abort();
-    }
-    state.store.close().await;
-    served.map_err(Into::into)
-}
-
-/// Cancels `token` on SIGINT or SIGTERM.
-pub fn shutdown_on_signals(token: CancellationToken) {
-    tokio::spawn(async move {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let term = std::future::pending::<()>();
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term => {}
-        }
-        tracing::info!("shutting down: finishing in-flight requests and jobs");
-        token.cancel();
-    });
 }

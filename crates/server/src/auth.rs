@@ -3,6 +3,7 @@
 //! `Tenant` adds the business every scoped query runs against. A business-scoped handler takes
 //! `Tenant`, so it cannot forget the business filter.
 use axum::{extract::FromRequestParts, http::request::Parts};
+use axum_extra::extract::CookieJar;
 use secrecy::ExposeSecret;
 use subtle::ConstantTimeEq;
 use switchboard_domain::{BusinessId, Role, SessionId};
@@ -67,15 +68,9 @@ fn bearer(parts: &Parts) -> Option<String> {
             .eq_ignore_ascii_case("bearer")
             .then(|| token.trim().to_string());
     }
-    parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
+    CookieJar::from_headers(&parts.headers)
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
 }
 
 /// An authenticated caller.

@@ -1,15 +1,17 @@
 //! The command line: `serve`, `demo`, `migrate`, `admin ...` and `openapi`.
 use std::{path::PathBuf, process::ExitCode};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use switchboard_domain::{BusinessId, Language, Role};
 use switchboard_store::{Store, businesses::NewBusiness};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    app::{AppState, launch, shutdown_on_signals},
+    app::AppState,
     config::{Config, LogFormat},
+    demo::DemoArgs,
     ops::telemetry,
+    serve::{launch, shutdown_on_signals},
 };
 
 #[derive(Parser, Debug)]
@@ -43,16 +45,6 @@ enum Command {
     Admin(AdminCommand),
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
-}
-
-#[derive(Args, Debug)]
-pub struct DemoArgs {
-    /// Folder for the demo's database, master key and credentials (created if missing).
-    #[arg(long, default_value = "switchboard-data")]
-    pub data_dir: PathBuf,
-    /// Address to serve on (default: SWITCHBOARD_LISTEN, else 127.0.0.1:8080).
-    #[arg(long)]
-    pub listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -125,7 +117,7 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Openapi = cli.command {
-        println!("{}", crate::api::openapi().to_pretty_json()?);
+        println!("{}", crate::serve::openapi().to_pretty_json()?);
         return Ok(());
     }
     if let Command::Demo(args) = &cli.command {
@@ -202,13 +194,13 @@ async fn admin(config: Config, cmd: AdminCommand) -> anyhow::Result<()> {
             time_zone,
             language,
         } => {
-            let tz = crate::api::businesses::validate_time_zone(&time_zone)
+            let tz = switchboard_domain::validate::time_zone(&time_zone)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let language = Language::parse(&language)
                 .ok_or_else(|| anyhow::anyhow!("language is en, ru or he"))?;
             let b = store
                 .create_business(NewBusiness {
-                    slug: slug.unwrap_or_else(|| crate::api::businesses::slugify(&name)),
+                    slug: slug.unwrap_or_else(|| switchboard_domain::validate::slugify(&name)),
                     name,
                     time_zone: tz,
                     default_language: language,
@@ -224,12 +216,12 @@ async fn admin(config: Config, cmd: AdminCommand) -> anyhow::Result<()> {
             name,
         } => {
             let b = find_business(&store, &business).await?;
-            crate::api::users::validate_email(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            switchboard_domain::validate::email(&email)?;
             let (password, generated) = match std::env::var("SWITCHBOARD_NEW_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (switchboard_store::crypto::random_token(12), true),
             };
-            crate::api::users::validate_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            switchboard_domain::validate::password(&password)?;
             let u = store
                 .tenant(b.id)
                 .create_user(&email, &name, &password, role)

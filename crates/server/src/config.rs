@@ -99,7 +99,7 @@ impl Config {
         file: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> anyhow::Result<Self> {
-        let env = crate::config_keys::settings_from_env(env)?;
+        let env = crate::config_keys::settings_from_env::<Config>(env)?;
         let mut b = config::Config::builder()
             .set_default("database_url", DEFAULT_DATABASE_URL)?
             .set_default("listen", "127.0.0.1:8080")?
@@ -119,7 +119,7 @@ impl Config {
             .set_default("trusted_proxies", "")?
             .set_default("outbound_allow", "")?;
         if let Some(path) = file {
-            crate::config_keys::check_file(path)?;
+            crate::config_keys::check_file::<Config>(path)?;
             b = b.add_source(config::File::from(path).format(config::FileFormat::Toml));
         }
         b = b.add_source(
@@ -133,7 +133,7 @@ impl Config {
         crate::config_keys::check_values(&built)?;
         let mut cfg: Config = built
             .try_deserialize()
-            .map_err(crate::config_keys::named_type_error)?;
+            .map_err(crate::config_keys::named_type_error::<Config>)?;
         // An empty value (as copied from .env.example) means "not set".
         for secret in [&mut cfg.master_key, &mut cfg.admin_token] {
             if secret

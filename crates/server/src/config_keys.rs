@@ -6,13 +6,11 @@ use std::{net::SocketAddr, path::Path};
 use config::{Source, ValueKind};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-use crate::config::Config;
-
 /// `SWITCHBOARD_*` variables read by the command line rather than the configuration.
 const CLI_ONLY: &[&str] = &["config", "new_password"];
 
 /// A deserializer that only records the field names a struct asks for, so the list of known
-/// settings is always exactly the fields of [`Config`].
+/// settings is always exactly the fields of the configuration struct (`Config`, passed as `C`).
 struct FieldNames<'a>(&'a mut Vec<&'static str>);
 
 impl<'de> Deserializer<'de> for FieldNames<'_> {
@@ -40,9 +38,9 @@ impl<'de> Deserializer<'de> for FieldNames<'_> {
 }
 
 /// The configuration keys (lower-case, as in the TOML file).
-pub fn known_keys() -> Vec<&'static str> {
+pub fn known_keys<C: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
     let mut names = Vec::new();
-    let _ = Config::deserialize(FieldNames(&mut names));
+    let _ = C::deserialize(FieldNames(&mut names));
     names
 }
 
@@ -50,16 +48,16 @@ fn env_name(key: &str) -> String {
     format!("SWITCHBOARD_{}", key.to_uppercase())
 }
 
-fn known_list() -> String {
-    known_keys().join(", ")
+fn known_list<C: for<'de> Deserialize<'de>>() -> String {
+    known_keys::<C>().join(", ")
 }
 
 /// The `SWITCHBOARD_*` variables of `env` that are settings, keyed by their full names; an
 /// unknown one is an error naming it.
-pub fn settings_from_env(
+pub fn settings_from_env<C: for<'de> Deserialize<'de>>(
     env: impl IntoIterator<Item = (String, String)>,
 ) -> anyhow::Result<config::Map<String, String>> {
-    let known = known_keys();
+    let known = known_keys::<C>();
     let mut out = config::Map::new();
     for (name, value) in env {
         let Some(rest) = name.strip_prefix("SWITCHBOARD_") else {
@@ -72,7 +70,7 @@ pub fn settings_from_env(
         if !known.contains(&key.as_str()) {
             anyhow::bail!(
                 "unknown setting {name} in the environment: check its spelling (known settings, as SWITCHBOARD_<NAME>: {}) or unset it",
-                known_list()
+                known_list::<C>()
             );
         }
         out.insert(name, value);
@@ -81,14 +79,14 @@ pub fn settings_from_env(
 }
 
 /// Refuses a configuration file with unknown keys or nested tables, naming the key.
-pub fn check_file(path: &Path) -> anyhow::Result<()> {
+pub fn check_file<C: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<()> {
     let map = config::File::from(path)
         .format(config::FileFormat::Toml)
         .collect()
         .map_err(|e| {
             anyhow::anyhow!("cannot read the configuration file {}: {e}", path.display())
         })?;
-    let known = known_keys();
+    let known = known_keys::<C>();
     let mut keys: Vec<_> = map.into_iter().collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
     for (key, value) in keys {
@@ -96,14 +94,14 @@ pub fn check_file(path: &Path) -> anyhow::Result<()> {
             anyhow::bail!(
                 "`[{key}]` in {} is a table, but settings are flat: write them at the top of the file, before any [section], e.g. `database_url = \"sqlite:switchboard.db\"` (known settings: {})",
                 path.display(),
-                known_list()
+                known_list::<C>()
             );
         }
         if !known.contains(&key.as_str()) {
             anyhow::bail!(
                 "unknown setting `{key}` in {}: check its spelling or remove it (known settings: {})",
                 path.display(),
-                known_list()
+                known_list::<C>()
             );
         }
     }
@@ -134,13 +132,13 @@ pub fn check_values(built: &config::Config) -> anyhow::Result<()> {
 
 /// Turns a value of the wrong type (`body_limit = "abc"`) into an error that names the
 /// setting as an operator writes it, with what to write instead.
-pub fn named_type_error(e: config::ConfigError) -> anyhow::Error {
+pub fn named_type_error<C: for<'de> Deserialize<'de>>(e: config::ConfigError) -> anyhow::Error {
     let text = e.to_string();
     let key = text
         .split_once("for key `")
         .and_then(|(_, rest)| rest.split_once('`'))
         .map(|(k, _)| k.trim_start_matches("switchboard_").to_string());
-    let Some(key) = key.filter(|k| known_keys().contains(&k.as_str())) else {
+    let Some(key) = key.filter(|k| known_keys::<C>().contains(&k.as_str())) else {
         return anyhow::anyhow!("configuration: {text}");
     };
     let fix = if text.contains("expected a boolean") {
@@ -174,6 +172,7 @@ pub fn url_for_listen(listen: SocketAddr) -> String {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use crate::config::Config;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -195,7 +194,7 @@ mod tests {
 
     #[test]
     fn known_keys_are_the_config_fields() {
-        let keys = known_keys();
+        let keys = known_keys::<Config>();
         for k in [
             "database_url",
             "listen",

@@ -17,11 +17,22 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     agent::config::AgentSettings,
-    app::{AppState, launch, shutdown_on_signals},
-    cli::DemoArgs,
+    app::AppState,
     config::Config,
-    messaging::creds::Credentials,
+    serve::{launch, shutdown_on_signals},
 };
+use switchboard_messaging::Credentials;
+
+/// `switchboard demo`'s options.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// Folder for the demo's database, master key and credentials (created if missing).
+    #[arg(long, default_value = "switchboard-data")]
+    pub data_dir: std::path::PathBuf,
+    /// Address to serve on (default: SWITCHBOARD_LISTEN, else 127.0.0.1:8080).
+    #[arg(long)]
+    pub listen: Option<std::net::SocketAddr>,
+}
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_OWNER_EMAIL: &str = "owner@demo.switchboard.local";
@@ -117,7 +128,7 @@ pub async fn prepare(
             .await?
             .into_iter()
             .find(|c| c.kind == ChannelKind::Api.as_str())
-            .map(|c| c.id)
+            .map(|c| c.id.to_string())
             .unwrap_or_default();
     }
     store.close().await;
@@ -272,7 +283,7 @@ async fn seed_salon(
             kind: ChannelKind::Api,
             name: "Demo web chat".into(),
             address: String::new(),
-            credentials: Credentials::default().seal(secrets, &id.to_string())?,
+            credentials: Credentials::default().seal(secrets, id)?,
             api_base: None,
             settings: serde_json::json!({}),
         })

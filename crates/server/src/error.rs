@@ -109,6 +109,12 @@ impl ApiError {
     }
 }
 
+impl From<switchboard_domain::validate::Invalid> for ApiError {
+    fn from(e: switchboard_domain::validate::Invalid) -> Self {
+        ApiError::validation(e.0)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

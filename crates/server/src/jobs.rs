@@ -1,36 +1,32 @@
-//! The job kinds this server runs, wired into the store's worker pool. Feature modules add
-//! their handlers here.
-use async_trait::async_trait;
+//! The worker pool of this server: the message pipeline's registry (with the CRM adapter
+//! handed to its turns) plus the billing sweep, with metrics on every outcome.
+use std::sync::Arc;
 
-use crate::messaging;
+use switchboard_crm::CrmAdapter;
+use switchboard_messaging::turn::TurnHost;
 use switchboard_store::{
     Store,
+    businesses::Business,
     jobs::{Job, JobStatus},
-    worker::{JobError, JobHandler, Worker, WorkerConfig},
+    worker::{Worker, WorkerConfig},
 };
 
-/// Does nothing; used by benchmarks and operational checks of the queue.
-pub const NOOP: &str = "system.noop";
+/// The CRM adapter of a business, as the pipeline's turns need it.
+struct Host {
+    store: Store,
+}
 
-struct Noop;
-
-#[async_trait]
-impl JobHandler for Noop {
-    async fn run(&self, _job: &Job) -> Result<(), JobError> {
-        Ok(())
+impl TurnHost for Host {
+    fn crm_for(&self, business: &Business) -> Arc<dyn CrmAdapter> {
+        crate::agent::crm_for(&self.store, business)
     }
 }
 
-pub fn build_worker(
-    store: &Store,
-    secrets: &switchboard_store::crypto::SecretBox,
-    outbound: &switchboard_channels::netguard::GuardedClient,
-    public_base: &str,
-    config: WorkerConfig,
-) -> Worker {
-    Worker::builder(store.clone())
+pub fn build_worker(ctx: &switchboard_messaging::Context, config: WorkerConfig) -> Worker {
+    let store: &Store = &ctx.store;
+    let builder = Worker::builder(store.clone())
         .config(config)
-        .observer(std::sync::Arc::new(
+        .observer(Arc::new(
             |job: &Job, result: &Result<(), String>, status: Option<&JobStatus>| {
                 crate::ops::metrics::job_finished(
                     &job.kind,
@@ -42,32 +38,14 @@ pub fn build_worker(
                 }
             },
         ))
-        .handler(NOOP, Noop)
         .handler(
             switchboard_billing::sweep::SWEEP_JOB,
             switchboard_billing::sweep::Sweep {
                 store: store.clone(),
             },
-        )
-        .handler(
-            switchboard_store::messaging::PROCESS_JOB,
-            crate::agent::ProcessTurn {
-                store: store.clone(),
-                secrets: secrets.clone(),
-                public_base: public_base.into(),
-                outbound: outbound.clone(),
-            },
-        )
-        .handler(
-            switchboard_store::conversations::SEND_JOB,
-            messaging::jobs::SendOutbound {
-                store: store.clone(),
-                secrets: secrets.clone(),
-                outbound: outbound.clone(),
-                public_base: public_base.into(),
-                throttle: Default::default(),
-                accepted: Default::default(),
-            },
-        )
-        .build()
+        );
+    let host = Arc::new(Host {
+        store: store.clone(),
+    });
+    switchboard_messaging::registry::register(builder, ctx, host).build()
 }

@@ -16,6 +16,11 @@ pub mod jobs;
 pub mod messaging;
 pub mod ops;
 pub mod outbound;
+pub mod serve;
 
-pub use app::{AppState, launch, router};
+pub use app::AppState;
 pub use config::Config;
+pub use serve::{launch, router};
+
+#[cfg(test)]
+mod import_graph;

@@ -184,7 +184,7 @@ impl TenantStore {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (message_id) DO NOTHING")
             .bind(t.turn.id)
             .bind(self.business_id)
-            .bind(&t.conversation.id)
+            .bind(t.conversation.id)
             .bind(t.turn.message_id)
             .bind(&t.turn.engine)
             .bind(&t.turn.model)
@@ -209,7 +209,7 @@ impl TenantStore {
                 .bind(switchboard_domain::ToolCallId::new())
                 .bind(t.turn.id)
                 .bind(self.business_id)
-                .bind(&t.conversation.id)
+                .bind(t.conversation.id)
                 .bind(i64::try_from(seq).unwrap_or(i64::MAX))
                 .bind(&call.name)
                 .bind(&call.arguments)
@@ -235,7 +235,7 @@ impl TenantStore {
              handover_at = CASE WHEN $4 THEN $5 ELSE handover_at END, \
              handover_reason = CASE WHEN $4 THEN $6 ELSE handover_reason END \
              WHERE id = $1 AND business_id = $2")
-            .bind(&t.conversation.id)
+            .bind(t.conversation.id)
             .bind(self.business_id)
             .bind(serde_json::to_string(&t.state)?)
             .bind(t.handover.is_some())

@@ -2,27 +2,53 @@
 //! messages (rows plus their send jobs in one transaction) and recording send outcomes.
 use serde::Serialize;
 use switchboard_domain::{
-    ConversationId, MessageId, UserId, message::OutboundContent, time::now_ms,
+    ChannelId, ConversationId, CustomerId, MessageId, UserId, message::OutboundContent,
+    time::now_ms,
 };
 
 use crate::{
     Store, StoreResult, TenantStore, Tx,
-    jobs::NewJob,
-    messaging::{MESSAGE_COLUMNS, MessageRow, PROCESS_JOB},
+    error::parse_id,
+    job_payloads::{JobPayload, ProcessConversation, SendMessage},
+    messaging::{MESSAGE_COLUMNS, MessageRow},
     on_db, on_tx,
 };
 
 /// The job that sends one outbound message.
-pub const SEND_JOB: &str = "message.send";
+pub const SEND_JOB: &str = SendMessage::KIND;
+
+/// Whether a conversation is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Open => "open",
+            ConversationStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Open, Self::Closed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+crate::text_enum::text_enum!(ConversationStatus);
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ConversationRow {
-    pub id: String,
-    pub customer_id: String,
-    pub channel_id: String,
-    /// `open` or `closed`.
-    pub status: String,
-    pub assignee_id: Option<String>,
+    pub id: ConversationId,
+    pub customer_id: CustomerId,
+    pub channel_id: ChannelId,
+    pub status: ConversationStatus,
+    pub assignee_id: Option<UserId>,
     pub bot_paused: bool,
     pub last_inbound_at: Option<i64>,
     pub last_message_at: Option<i64>,
@@ -38,9 +64,9 @@ const CONV_COLUMNS: &str = "id, customer_id, channel_id, status, assignee_id, bo
 
 #[derive(Clone, Debug, Default)]
 pub struct ConversationFilter {
-    pub channel_id: Option<String>,
-    pub status: Option<String>,
-    pub assignee_id: Option<String>,
+    pub channel_id: Option<ChannelId>,
+    pub status: Option<ConversationStatus>,
+    pub assignee_id: Option<UserId>,
     /// Conversations with a smaller id (the last id of the previous page).
     pub before: Option<String>,
     pub limit: i64,
@@ -49,7 +75,7 @@ pub struct ConversationFilter {
 /// A change to a conversation; `None` keeps the value.
 #[derive(Clone, Debug, Default)]
 pub struct ConversationUpdate {
-    pub status: Option<&'static str>,
+    pub status: Option<ConversationStatus>,
     /// `Some(None)` unassigns.
     pub assignee: Option<Option<UserId>>,
     pub bot_paused: Option<bool>,
@@ -61,8 +87,8 @@ impl TenantStore {
             format!("SELECT {CONV_COLUMNS} FROM conversations WHERE id = $1 AND business_id = $2");
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?,
         )
@@ -80,10 +106,10 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
-            .bind(&f.channel_id)
-            .bind(&f.status)
-            .bind(&f.assignee_id)
+            .bind(self.business_id)
+            .bind(f.channel_id)
+            .bind(f.status)
+            .bind(f.assignee_id)
             .bind(&f.before)
             .bind(f.limit)
             .fetch_all(p)
@@ -99,7 +125,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(limit)
             .fetch_all(p)
             .await)?,
@@ -116,8 +142,8 @@ impl TenantStore {
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE conversations SET bot_paused = FALSE, handover_at = NULL, handover_reason = NULL, updated_at = $3 \
              WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(now)
             .execute(&mut *c)
             .await
@@ -125,8 +151,8 @@ impl TenantStore {
         let waiting: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT id FROM messages WHERE conversation_id = $1 AND business_id = $2 AND direction = 'in' \
              AND processed_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_optional(&mut *c)
             .await)?;
         if current.bot_paused
@@ -135,10 +161,11 @@ impl TenantStore {
             self.store
                 .enqueue_tx(
                     &mut tx,
-                    NewJob::new(
-                        PROCESS_JOB,
-                        serde_json::json!({"message_id": message_id, "conversation_id": id}),
-                    )
+                    ProcessConversation {
+                        message_id: parse_id(&message_id)?,
+                        conversation_id: id,
+                    }
+                    .to_job()?
                     .business(self.business_id)
                     .queue_key(format!("conversation:{id}"))
                     .idempotency_key(format!("resume:{message_id}:{now}")),
@@ -156,14 +183,14 @@ impl TenantStore {
     ) -> StoreResult<ConversationRow> {
         let current = self.get_conversation(id).await?;
         let assignee = match u.assignee {
-            Some(a) => a.map(|x| x.to_string()),
-            None => current.assignee_id.clone(),
+            Some(a) => a,
+            None => current.assignee_id,
         };
         on_db!(&self.store.db, w, p => sqlx::query(
             "UPDATE conversations SET status = $3, assignee_id = $4, bot_paused = $5, updated_at = $6 WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
-            .bind(u.status.map(str::to_string).unwrap_or(current.status))
+            .bind(id)
+            .bind(self.business_id)
+            .bind(u.status.unwrap_or(current.status))
             .bind(assignee)
             .bind(u.bot_paused.unwrap_or(current.bot_paused))
             .bind(now_ms())
@@ -214,11 +241,11 @@ impl TenantStore {
             on_tx!(&mut *tx, c => sqlx::query(
                 "INSERT INTO messages (id, business_id, conversation_id, customer_id, channel_id, direction, author, body, content, status, idempotency_key, queued_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, 'out', $6, $7, $8, 'queued', $9, $10, $10)")
-                .bind(id.to_string())
-                .bind(self.business_id.to_string())
-                .bind(&conversation.id)
-                .bind(&conversation.customer_id)
-                .bind(&conversation.channel_id)
+                .bind(id)
+                .bind(self.business_id)
+                .bind(conversation.id)
+                .bind(conversation.customer_id)
+                .bind(conversation.channel_id)
                 .bind(author)
                 .bind(part.as_plain_text().unwrap_or_default())
                 .bind(serde_json::to_string(part)?)
@@ -230,7 +257,8 @@ impl TenantStore {
             self.store
                 .enqueue_tx(
                     tx,
-                    NewJob::new(SEND_JOB, serde_json::json!({"message_id": id}))
+                    SendMessage { message_id: id }
+                        .to_job()?
                         .business(self.business_id)
                         .queue_key(format!("send:{}", conversation.id))
                         .idempotency_key(format!("send:{id}"))
@@ -242,7 +270,7 @@ impl TenantStore {
         let human = author.starts_with("user:") || author.starts_with("api_key:");
         on_tx!(&mut *tx, c => sqlx::query(
             "UPDATE conversations SET last_message_at = $2, updated_at = $2, bot_paused = (bot_paused OR $3) WHERE id = $1")
-            .bind(&conversation.id)
+            .bind(conversation.id)
             .bind(now)
             .bind(human)
             .execute(&mut *c)
@@ -253,7 +281,7 @@ impl TenantStore {
             // resumed it must not answer those messages a second time.
             on_tx!(&mut *tx, c => sqlx::query(
                 "UPDATE messages SET processed_at = $2 WHERE conversation_id = $1 AND direction = 'in' AND processed_at IS NULL")
-                .bind(&conversation.id)
+                .bind(conversation.id)
                 .bind(now)
                 .execute(&mut *c)
                 .await
@@ -269,7 +297,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(key)
             .fetch_optional(p)
             .await)?,
@@ -281,8 +309,8 @@ impl TenantStore {
             format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND business_id = $2");
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?,
         )
@@ -291,8 +319,8 @@ impl TenantStore {
     /// Marks an inbound message handled by the processing job.
     pub async fn mark_processed(&self, id: MessageId) -> StoreResult<()> {
         on_db!(&self.store.db, w, p => sqlx::query("UPDATE messages SET processed_at = COALESCE(processed_at, $3) WHERE id = $1 AND business_id = $2")
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .bind(now_ms())
             .execute(p)
             .await
@@ -305,7 +333,7 @@ impl Store {
     /// Where to deliver a customer's messages on a channel: the identity value of `kind`.
     pub async fn customer_address(
         &self,
-        customer_id: &str,
+        customer_id: CustomerId,
         kind: &str,
     ) -> StoreResult<Option<String>> {
         Ok(on_db!(&self.db, r, p => sqlx::query_scalar(

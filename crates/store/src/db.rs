@@ -8,6 +8,7 @@ use sqlx::{
 };
 
 use crate::{StoreError, StoreResult, events::EventBus};
+use switchboard_domain::time::Clock;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -91,6 +92,8 @@ pub struct Store {
     pub db: Db,
     pub events: EventBus,
     url_redacted: String,
+    /// Decides job leases and due times, hold expiries and other deadlines.
+    pub(crate) clock: Clock,
 }
 
 impl std::fmt::Debug for Store {
@@ -221,7 +224,20 @@ impl Store {
             db,
             events,
             url_redacted: redact_url(url),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same store reading time from `clock` (tests move a manual clock instead of
+    /// sleeping out leases and expiries).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock this store decides deadlines by.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,6 +1,7 @@
 //! The event bus: an in-process broadcast for this instance, fanned out to other instances
 //! through PostgreSQL `LISTEN/NOTIFY` when the store is on PostgreSQL.
 use serde::{Deserialize, Serialize};
+use switchboard_domain::BusinessId;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -12,13 +13,38 @@ const CHANNEL: &str = "switchboard_events";
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Event {
     /// The business the event belongs to; `None` for platform events.
-    pub business_id: Option<String>,
+    pub business_id: Option<BusinessId>,
     /// Dotted name such as `message.received`, `job.dead`, `balance.changed`.
     pub kind: String,
     pub data: serde_json::Value,
     /// The instance that published it, so an instance ignores its own notifications.
     #[serde(default)]
     pub origin: String,
+}
+
+/// The business an event is published for: a typed id, or `None` for platform events.
+pub trait EventScope {
+    fn business(self) -> Option<BusinessId>;
+}
+
+impl EventScope for Option<BusinessId> {
+    fn business(self) -> Option<BusinessId> {
+        self
+    }
+}
+
+impl EventScope for BusinessId {
+    fn business(self) -> Option<BusinessId> {
+        Some(self)
+    }
+}
+
+/// An id in its text form, as callers not yet on typed rows hold it; text that is not an id
+/// publishes a platform event.
+impl EventScope for Option<String> {
+    fn business(self) -> Option<BusinessId> {
+        self.and_then(|s| s.parse().ok())
+    }
 }
 
 #[derive(Clone)]
@@ -51,9 +77,9 @@ impl EventBus {
 
     /// Publishes to this instance's subscribers and, on PostgreSQL, to other instances.
     /// Best effort: an event is a notification, not a record (records live in tables).
-    pub async fn publish(&self, business_id: Option<String>, kind: &str, data: serde_json::Value) {
+    pub async fn publish(&self, business: impl EventScope, kind: &str, data: serde_json::Value) {
         let event = Event {
-            business_id,
+            business_id: business.business(),
             kind: kind.to_string(),
             data,
             origin: self.instance.clone(),

@@ -2,7 +2,7 @@
 //! settle (charge what was used and free the rest), release, or let the sweeper expire holds
 //! whose end never arrived. Reserving is the same conditional update as a debit, on `held`.
 use serde::Serialize;
-use switchboard_domain::{AccountId, HoldId, TransferId, time::now_ms};
+use switchboard_domain::{AccountId, HoldId, TransferId};
 
 use crate::{
     StoreError, StoreResult, TenantStore,
@@ -89,7 +89,7 @@ impl TenantStore {
             .bind(key)
             .bind(amount)
             .bind(expires_at)
-            .bind(now_ms())
+            .bind(self.store.clock.now_ms())
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
@@ -135,7 +135,7 @@ impl TenantStore {
             .bind(hold_id)
             .bind(self.business_id)
             .bind(status)
-            .bind(now_ms())
+            .bind(self.store.clock.now_ms())
             .fetch_optional(&mut *c)
             .await)?;
         let Some((account, amount)) = held else {
@@ -170,7 +170,7 @@ impl TenantStore {
             return Ok(Some(first));
         }
         let debit = self.get_account(hold.account_id).await?;
-        let now = now_ms();
+        let now = self.store.clock.now_ms();
         let mut tx = self.store.begin().await?;
         let held: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
             "UPDATE ledger_holds SET status = 'settled', closed_at = $3 WHERE id = $1 AND business_id = $2 AND status = 'open' RETURNING amount")

@@ -2,7 +2,7 @@
 //! `FOR UPDATE SKIP LOCKED` on PostgreSQL, one atomic `UPDATE ... RETURNING` on SQLite's single
 //! writer), complete, fail with retry or death, and listing for the API.
 use serde::Serialize;
-use switchboard_domain::{BusinessId, time::now_ms};
+use switchboard_domain::BusinessId;
 
 use crate::{Backend, Store, StoreError, StoreResult, Tx, on_db, on_tx};
 
@@ -32,13 +32,15 @@ impl JobStatus {
     }
 }
 
+crate::text_enum::text_enum!(JobStatus);
+
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
-    pub business_id: Option<String>,
+    pub business_id: Option<BusinessId>,
     pub queue_key: Option<String>,
     pub idempotency_key: Option<String>,
     pub status: JobStatus,
@@ -56,10 +58,10 @@ struct JobRow {
     id: i64,
     kind: String,
     payload: String,
-    business_id: Option<String>,
+    business_id: Option<BusinessId>,
     queue_key: Option<String>,
     idempotency_key: Option<String>,
-    status: String,
+    status: JobStatus,
     attempts: i32,
     max_attempts: i32,
     run_at: i64,
@@ -79,8 +81,7 @@ impl TryFrom<JobRow> for Job {
             business_id: r.business_id,
             queue_key: r.queue_key,
             idempotency_key: r.idempotency_key,
-            status: JobStatus::parse(&r.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("job status {}", r.status)))?,
+            status: r.status,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
             run_at: r.run_at,
@@ -171,12 +172,12 @@ impl Store {
     /// Enqueues inside the caller's transaction, so the job exists exactly when the caller's
     /// writes do (the outbox pattern).
     pub async fn enqueue_tx(&self, tx: &mut Tx, job: NewJob) -> StoreResult<Enqueued> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let payload = serde_json::to_string(&job.payload)?;
         let inserted: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(INSERT)
             .bind(&job.kind)
             .bind(&payload)
-            .bind(job.business_id.map(|b| b.to_string()))
+            .bind(job.business_id)
             .bind(&job.queue_key)
             .bind(&job.idempotency_key)
             .bind(job.max_attempts)
@@ -202,7 +203,7 @@ impl Store {
         limit: i64,
         lease_ms: i64,
     ) -> StoreResult<Vec<Job>> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -248,7 +249,7 @@ impl Store {
             "UPDATE jobs SET locked_until = $3 WHERE id = $1 AND locked_by = $2 AND status = 'running'")
             .bind(id)
             .bind(worker)
-            .bind(now_ms() + lease_ms)
+            .bind(self.clock.now_ms() + lease_ms)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -257,7 +258,7 @@ impl Store {
 
     /// Marks a claimed job done. False when this worker no longer held it.
     pub async fn complete_job(&self, id: i64, worker: &str) -> StoreResult<bool> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let n = on_db!(&self.db, w, p => sqlx::query(
             "UPDATE jobs SET status = 'done', locked_until = NULL, finished_at = $3, updated_at = $3, last_error = NULL \
              WHERE id = $1 AND locked_by = $2 AND status = 'running'")
@@ -278,7 +279,7 @@ impl Store {
             .bind(id)
             .bind(worker)
             .bind(run_at)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -294,9 +295,9 @@ impl Store {
         error: &str,
         retry_at: Option<i64>,
     ) -> StoreResult<JobStatus> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let error: String = error.chars().take(2000).collect();
-        let status: Option<String> = on_db!(&self.db, w, p => sqlx::query_scalar(
+        let status: Option<JobStatus> = on_db!(&self.db, w, p => sqlx::query_scalar(
             "UPDATE jobs SET \
                status = CASE WHEN $4 IS NULL OR attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
                run_at = COALESCE($4, run_at), locked_until = NULL, last_error = $3, updated_at = $5, \
@@ -309,9 +310,7 @@ impl Store {
             .bind(now)
             .fetch_optional(p)
             .await)?;
-        status
-            .and_then(|s| JobStatus::parse(&s))
-            .ok_or(StoreError::NotFound)
+        status.ok_or(StoreError::NotFound)
     }
 
     pub async fn get_job(&self, id: i64) -> StoreResult<Job> {
@@ -333,8 +332,8 @@ impl Store {
              AND ($3 IS NULL OR id < $3) ORDER BY id DESC LIMIT $4"
         );
         let rows: Vec<JobRow> = on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(business.map(|b| b.to_string()))
-            .bind(status.map(|s| s.as_str()))
+            .bind(business)
+            .bind(status)
             .bind(before)
             .bind(limit)
             .fetch_all(p)
@@ -348,8 +347,8 @@ impl Store {
             "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $2, finished_at = NULL, updated_at = $2 \
              WHERE id = $1 AND status = 'dead' AND ($3 IS NULL OR business_id = $3)")
             .bind(id)
-            .bind(now_ms())
-            .bind(business.map(|b| b.to_string()))
+            .bind(self.clock.now_ms())
+            .bind(business)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -371,7 +370,7 @@ impl Store {
     /// How many jobs are runnable right now (for drains and readiness of tests).
     pub async fn runnable_jobs(&self) -> StoreResult<i64> {
         let sql = format!("SELECT COUNT(*) FROM jobs j WHERE {CLAIM_WHERE}");
-        let n: i64 = on_db!(&self.db, r, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(now_ms()).fetch_one(p).await)?;
+        let n: i64 = on_db!(&self.db, r, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(self.clock.now_ms()).fetch_one(p).await)?;
         Ok(n)
     }
 }

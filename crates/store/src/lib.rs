@@ -7,6 +7,7 @@
 mod db;
 mod error;
 mod files;
+mod text_enum;
 
 pub mod agent;
 pub mod audit;
@@ -19,6 +20,7 @@ pub mod conversations;
 pub mod crypto;
 pub mod events;
 pub mod holds;
+pub mod job_payloads;
 pub mod jobs;
 pub mod ledger;
 pub mod messaging;

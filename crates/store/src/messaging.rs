@@ -9,16 +9,18 @@ use switchboard_domain::{
 };
 
 use crate::{
-    Store, StoreError, StoreResult, TenantStore, Tx, error::parse_id, jobs::NewJob, on_db, on_tx,
+    Store, StoreError, StoreResult, TenantStore, Tx,
+    job_payloads::{JobPayload, ProcessConversation},
+    on_db, on_tx,
 };
 
 /// The job that processes a conversation's new inbound messages.
-pub const PROCESS_JOB: &str = "conversation.process";
+pub const PROCESS_JOB: &str = ProcessConversation::KIND;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ChannelRow {
-    pub id: String,
-    pub business_id: String,
+    pub id: ChannelId,
+    pub business_id: BusinessId,
     pub kind: String,
     pub name: String,
     pub address: String,
@@ -65,12 +67,70 @@ pub struct NewChannel {
     pub settings: serde_json::Value,
 }
 
+/// Where a message stands: `received` for the customer's, the delivery states for ours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Received,
+    Queued,
+    Sending,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+    Undelivered,
+}
+
+impl MessageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Received => "received",
+            MessageStatus::Queued => "queued",
+            MessageStatus::Sending => "sending",
+            MessageStatus::Sent => "sent",
+            MessageStatus::Delivered => "delivered",
+            MessageStatus::Read => "read",
+            MessageStatus::Failed => "failed",
+            MessageStatus::Undelivered => "undelivered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        if s == "received" {
+            return Some(MessageStatus::Received);
+        }
+        DeliveryStatus::parse(s).map(Self::from)
+    }
+}
+
+impl From<DeliveryStatus> for MessageStatus {
+    fn from(s: DeliveryStatus) -> Self {
+        match s {
+            DeliveryStatus::Queued => MessageStatus::Queued,
+            DeliveryStatus::Sending => MessageStatus::Sending,
+            DeliveryStatus::Sent => MessageStatus::Sent,
+            DeliveryStatus::Delivered => MessageStatus::Delivered,
+            DeliveryStatus::Read => MessageStatus::Read,
+            DeliveryStatus::Failed => MessageStatus::Failed,
+            DeliveryStatus::Undelivered => MessageStatus::Undelivered,
+        }
+    }
+}
+
+crate::text_enum::text_enum!(MessageStatus);
+
+impl std::fmt::Display for MessageStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct MessageRow {
-    pub id: String,
-    pub conversation_id: String,
-    pub customer_id: String,
-    pub channel_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub customer_id: CustomerId,
+    pub channel_id: ChannelId,
     /// `in` or `out`.
     pub direction: String,
     /// `customer`, `bot`, `user:<id>` or `api_key:<id>`.
@@ -80,7 +140,7 @@ pub struct MessageRow {
     #[serde(skip)]
     #[schema(ignore)]
     pub content: String,
-    pub status: String,
+    pub status: MessageStatus,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub queued_at: Option<i64>,
@@ -112,7 +172,7 @@ impl Store {
     pub async fn channel_for_webhook(&self, id: ChannelId) -> StoreResult<ChannelRow> {
         let sql = format!("SELECT {CHANNEL_COLUMNS} FROM channels WHERE id = $1 AND active = TRUE");
         Ok(
-            on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id.to_string()).fetch_one(p).await)?,
+            on_db!(&self.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(p).await)?,
         )
     }
 
@@ -143,12 +203,12 @@ impl Store {
         channel: &ChannelRow,
         msg: &InboundMessage,
     ) -> StoreResult<Ingested> {
-        let business: BusinessId = parse_id(&channel.business_id)?;
+        let business = channel.business_id;
         let now = now_ms();
         let mut tx = self.begin().await?;
         let seen: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT id FROM messages WHERE channel_id = $1 AND provider_message_id = $2")
-            .bind(&channel.id)
+            .bind(channel.id)
             .bind(&msg.provider_message_id)
             .fetch_optional(&mut *c)
             .await)?;
@@ -164,18 +224,18 @@ impl Store {
         )
         .await?;
         let conversation_id =
-            open_conversation(&mut tx, business, customer_id, &channel.id, now).await?;
+            open_conversation(&mut tx, business, customer_id, channel.id, now).await?;
         let message_id = MessageId::new();
         let body = msg.text_or_payload().unwrap_or_default().to_string();
         let content = serde_json::to_string(msg)?;
         on_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO messages (id, business_id, conversation_id, customer_id, channel_id, direction, author, provider_message_id, body, content, status, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'in', 'customer', $6, $7, $8, 'received', $9)")
-            .bind(message_id.to_string())
-            .bind(business.to_string())
-            .bind(conversation_id.to_string())
-            .bind(customer_id.to_string())
-            .bind(&channel.id)
+            .bind(message_id)
+            .bind(business)
+            .bind(conversation_id)
+            .bind(customer_id)
+            .bind(channel.id)
             .bind(&msg.provider_message_id)
             .bind(&body)
             .bind(&content)
@@ -185,24 +245,25 @@ impl Store {
             .map(|r| r.rows_affected()))?;
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE conversations SET last_inbound_at = $2, last_message_at = $2, updated_at = $2 WHERE id = $1")
-            .bind(conversation_id.to_string())
+            .bind(conversation_id)
             .bind(now)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE channels SET last_inbound_at = $2 WHERE id = $1")
-            .bind(&channel.id)
+            .bind(channel.id)
             .bind(now)
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
         self.enqueue_tx(
             &mut tx,
-            NewJob::new(
-                PROCESS_JOB,
-                serde_json::json!({"message_id": message_id, "conversation_id": conversation_id}),
-            )
+            ProcessConversation {
+                message_id,
+                conversation_id,
+            }
+            .to_job()?
             .business(business)
             .queue_key(format!("conversation:{conversation_id}"))
             .idempotency_key(format!("inbound:{message_id}")),
@@ -218,7 +279,11 @@ impl Store {
 
     /// Applies a provider status report to the outbound message it names. Never moves a message
     /// backwards: a late `sent` after `delivered` only fills in the `sent_at` time.
-    pub async fn apply_status(&self, channel_id: &str, upd: &StatusUpdate) -> StoreResult<bool> {
+    pub async fn apply_status(
+        &self,
+        channel_id: ChannelId,
+        upd: &StatusUpdate,
+    ) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
         let row: Option<(String, String)> = on_tx!(&mut tx, c => sqlx::query_as(
             "SELECT id, status FROM messages WHERE channel_id = $1 AND provider_message_id = $2 AND direction = 'out'")
@@ -265,21 +330,21 @@ pub(crate) async fn upsert_customer(
     profile_name: Option<&str>,
     now: i64,
 ) -> StoreResult<CustomerId> {
-    let existing: Option<String> = on_tx!(tx, c => sqlx::query_scalar(
+    let existing: Option<CustomerId> = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT customer_id FROM customer_identities WHERE business_id = $1 AND kind = $2 AND value = $3")
-        .bind(business.to_string())
+        .bind(business)
         .bind(identity.kind())
         .bind(identity.value())
         .fetch_optional(&mut *c)
         .await)?;
     if let Some(id) = existing {
-        return parse_id(&id);
+        return Ok(id);
     }
     let id = CustomerId::new();
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO customers (id, business_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
-        .bind(id.to_string())
-        .bind(business.to_string())
+        .bind(id)
+        .bind(business)
         .bind(profile_name.unwrap_or_default())
         .bind(now)
         .execute(&mut *c)
@@ -287,10 +352,10 @@ pub(crate) async fn upsert_customer(
         .map(|r| r.rows_affected()))?;
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO customer_identities (business_id, kind, value, customer_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(business.to_string())
+        .bind(business)
         .bind(identity.kind())
         .bind(identity.value())
-        .bind(id.to_string())
+        .bind(id)
         .bind(now)
         .execute(&mut *c)
         .await
@@ -302,25 +367,25 @@ async fn open_conversation(
     tx: &mut Tx,
     business: BusinessId,
     customer: CustomerId,
-    channel_id: &str,
+    channel_id: ChannelId,
     now: i64,
 ) -> StoreResult<ConversationId> {
-    let existing: Option<String> = on_tx!(tx, c => sqlx::query_scalar(
+    let existing: Option<ConversationId> = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT id FROM conversations WHERE business_id = $1 AND customer_id = $2 AND channel_id = $3 AND status = 'open' ORDER BY id DESC LIMIT 1")
-        .bind(business.to_string())
-        .bind(customer.to_string())
+        .bind(business)
+        .bind(customer)
         .bind(channel_id)
         .fetch_optional(&mut *c)
         .await)?;
     if let Some(id) = existing {
-        return parse_id(&id);
+        return Ok(id);
     }
     let id = ConversationId::new();
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO conversations (id, business_id, customer_id, channel_id, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $5)")
-        .bind(id.to_string())
-        .bind(business.to_string())
-        .bind(customer.to_string())
+        .bind(id)
+        .bind(business)
+        .bind(customer)
         .bind(channel_id)
         .bind(now)
         .execute(&mut *c)
@@ -335,8 +400,8 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO channels (id, business_id, kind, name, address, credentials, api_base, settings, active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $9)")
-            .bind(new.id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(new.id)
+            .bind(self.business_id)
             .bind(new.kind.as_str())
             .bind(&new.name)
             .bind(&new.address)
@@ -357,8 +422,8 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id.to_string())
-            .bind(self.business_id.to_string())
+            .bind(id)
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?,
         )
@@ -370,7 +435,7 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_all(p)
             .await)?,
         )
@@ -386,8 +451,8 @@ impl TenantStore {
         );
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.business_id.to_string())
-            .bind(conversation.to_string())
+            .bind(self.business_id)
+            .bind(conversation)
             .fetch_all(p)
             .await)?,
         )
@@ -400,8 +465,8 @@ impl TenantStore {
     ) -> StoreResult<Vec<(String, String)>> {
         Ok(on_db!(&self.store.db, r, p => sqlx::query_as(
             "SELECT kind, value FROM customer_identities WHERE business_id = $1 AND customer_id = $2 ORDER BY kind, value")
-            .bind(self.business_id.to_string())
-            .bind(customer.to_string())
+            .bind(self.business_id)
+            .bind(customer)
             .fetch_all(p)
             .await)?)
     }
@@ -409,7 +474,7 @@ impl TenantStore {
     pub async fn count_customers(&self) -> StoreResult<i64> {
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE business_id = $1")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .fetch_one(p)
             .await)?,
         )
@@ -418,7 +483,7 @@ impl TenantStore {
     pub async fn count_messages(&self, direction: &str) -> StoreResult<i64> {
         Ok(
             on_db!(&self.store.db, r, p => sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE business_id = $1 AND direction = $2")
-            .bind(self.business_id.to_string())
+            .bind(self.business_id)
             .bind(direction)
             .fetch_one(p)
             .await)?,
@@ -430,7 +495,7 @@ impl Store {
     /// Records the WhatsApp Web bridge's session state and latest pairing QR.
     pub async fn set_bridge_state(
         &self,
-        channel_id: &str,
+        channel_id: ChannelId,
         state: Option<&str>,
         qr: Option<&str>,
     ) -> StoreResult<()> {
@@ -447,7 +512,7 @@ impl Store {
     }
 
     /// Remembers the last delivery problem of a channel, for its health page.
-    pub async fn set_channel_error(&self, channel_id: &str, error: &str) -> StoreResult<()> {
+    pub async fn set_channel_error(&self, channel_id: ChannelId, error: &str) -> StoreResult<()> {
         on_db!(&self.db, w, p => sqlx::query("UPDATE channels SET last_error = $2, last_error_at = $3 WHERE id = $1")
             .bind(channel_id)
             .bind(error.chars().take(500).collect::<String>())

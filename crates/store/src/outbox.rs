@@ -1,9 +1,9 @@
 //! The outbox's record of each send attempt, so a message the provider accepted is never sent
 //! again: an attempt is marked started (`sending`, no `sent_at`) before the provider is called,
 //! and its outcome — accepted, refused, or failed before reaching the provider — after.
-use switchboard_domain::time::now_ms;
+use switchboard_domain::{MessageId, time::now_ms};
 
-use crate::{Store, StoreError, StoreResult, on_db};
+use crate::{Store, StoreError, StoreResult, messaging::MessageStatus, on_db};
 
 /// What [`Store::begin_send`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub const OUTCOME_UNKNOWN: &str = "outcome_unknown";
 impl Store {
     /// Marks a queued outbound message as being sent. Only one caller wins the row; the state
     /// is durable before the provider is called, so a crash leaves [`SendClaim::Unknown`].
-    pub async fn begin_send(&self, id: &str) -> StoreResult<SendClaim> {
+    pub async fn begin_send(&self, id: MessageId) -> StoreResult<SendClaim> {
         let claimed = on_db!(&self.db, w, p => sqlx::query(
             "UPDATE messages SET status = 'sending' WHERE id = $1 AND direction = 'out' AND status = 'queued' AND sent_at IS NULL")
             .bind(id)
@@ -34,21 +34,21 @@ impl Store {
         if claimed == 1 {
             return Ok(SendClaim::Claimed);
         }
-        let row: Option<(String, Option<i64>)> = on_db!(&self.db, w, p => sqlx::query_as(
+        let row: Option<(MessageStatus, Option<i64>)> = on_db!(&self.db, w, p => sqlx::query_as(
             "SELECT status, sent_at FROM messages WHERE id = $1 AND direction = 'out'")
             .bind(id)
             .fetch_optional(p)
             .await)?;
         match row {
             None => Err(StoreError::NotFound),
-            Some((status, None)) if status == "sending" => Ok(SendClaim::Unknown),
+            Some((MessageStatus::Sending, None)) => Ok(SendClaim::Unknown),
             Some(_) => Ok(SendClaim::Done),
         }
     }
 
     /// Puts a message back in the queue after an attempt that certainly did not reach the
     /// provider (no connection, or the provider answered with an error), so a retry may send.
-    pub async fn release_send(&self, id: &str) -> StoreResult<()> {
+    pub async fn release_send(&self, id: MessageId) -> StoreResult<()> {
         on_db!(&self.db, w, p => sqlx::query(
             "UPDATE messages SET status = 'queued' WHERE id = $1 AND status = 'sending' AND sent_at IS NULL")
             .bind(id)
@@ -62,11 +62,16 @@ impl Store {
     /// on another message of the channel (Telegram numbers messages per chat; a provider may
     /// repeat itself) is not an error: the acceptance is recorded without the id, which only
     /// costs status callbacks for this message.
-    pub async fn mark_sent(&self, id: &str, provider_id: &str, status: &str) -> StoreResult<()> {
+    pub async fn mark_sent(
+        &self,
+        id: MessageId,
+        provider_id: &str,
+        status: MessageStatus,
+    ) -> StoreResult<()> {
         match self.write_sent(id, Some(provider_id), status).await {
             Err(StoreError::Conflict(_)) => {
                 tracing::warn!(
-                    message = id,
+                    message = %id,
                     provider_message_id = provider_id,
                     "provider id already recorded on another message; kept without it"
                 );
@@ -78,9 +83,9 @@ impl Store {
 
     async fn write_sent(
         &self,
-        id: &str,
+        id: MessageId,
         provider_id: Option<&str>,
-        status: &str,
+        status: MessageStatus,
     ) -> StoreResult<()> {
         on_db!(&self.db, w, p => sqlx::query(
             "UPDATE messages SET provider_message_id = COALESCE($2, provider_message_id), \
@@ -99,7 +104,7 @@ impl Store {
     /// Records a permanent send failure with the provider's code.
     pub async fn mark_failed(
         &self,
-        id: &str,
+        id: MessageId,
         code: Option<&str>,
         message: &str,
     ) -> StoreResult<()> {

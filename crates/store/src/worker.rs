@@ -5,13 +5,13 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use futures::FutureExt as _;
-use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::{
     Store, StoreResult,
+    job_payloads::JobPayload,
     jobs::{Job, JobStatus},
 };
 
@@ -52,6 +52,26 @@ impl From<crate::StoreError> for JobError {
 #[async_trait]
 pub trait JobHandler: Send + Sync + 'static {
     async fn run(&self, job: &Job) -> Result<(), JobError>;
+}
+
+/// A handler of one typed job kind: the worker decodes the payload before calling it, and a
+/// payload that does not decode kills the job (no attempt could ever succeed).
+#[async_trait]
+pub trait TypedJobHandler: Send + Sync + 'static {
+    type Payload: JobPayload;
+    async fn run(&self, job: &Job, payload: Self::Payload) -> Result<(), JobError>;
+}
+
+struct Typed<H>(H);
+
+#[async_trait]
+impl<H: TypedJobHandler> JobHandler for Typed<H> {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let payload = serde_json::from_value(job.payload.clone()).map_err(|e| {
+            JobError::fatal(format!("job payload of `{}` not understood: {e}", job.kind))
+        })?;
+        self.0.run(job, payload).await
+    }
 }
 
 /// Tunables of the pool.
@@ -102,6 +122,10 @@ impl WorkerBuilder {
         self.handlers.insert(kind.to_string(), Arc::new(h));
         self
     }
+    /// Registers a typed handler under its payload's kind.
+    pub fn job<H: TypedJobHandler>(self, h: H) -> Self {
+        self.handler(H::Payload::KIND, Typed(h))
+    }
     pub fn handler_arc(mut self, kind: &str, h: Arc<dyn JobHandler>) -> Self {
         self.handlers.insert(kind.to_string(), h);
         self
@@ -129,18 +153,10 @@ impl WorkerBuilder {
 /// The delay before attempt `attempt + 1`: base·2^(attempt−1), capped, with jitter in
 /// [¾·d, d] so retries of many jobs spread out yet each delay still grows.
 pub fn backoff(attempt: i32, base: Duration, max: Duration) -> Duration {
-    let exp = attempt.clamp(1, 30) as u32 - 1;
-    let d = base
-        .checked_mul(2u32.saturating_pow(exp))
-        .unwrap_or(max)
-        .min(max);
-    let ms = d.as_millis() as u64;
-    let low = ms - ms / 4;
-    Duration::from_millis(if ms == 0 {
-        0
-    } else {
-        rand::thread_rng().gen_range(low..=ms)
-    })
+    let retry = attempt.clamp(1, 30) as u32 - 1;
+    switchboard_domain::retry::Backoff::new(base, max)
+        .with_jitter(0.25)
+        .delay(retry)
 }
 
 impl Worker {
@@ -278,7 +294,7 @@ impl Worker {
             }
         };
         if let Err(JobError::Defer(after)) = &result {
-            let run_at = switchboard_domain::time::now_ms() + after.as_millis() as i64;
+            let run_at = self.store.clock.now_ms() + after.as_millis() as i64;
             if let Err(e) = self.store.defer_job(job.id, &self.id, run_at).await {
                 tracing::error!(job = job.id, error = %e, "could not defer job");
             }
@@ -314,14 +330,14 @@ impl Worker {
                         });
                         (
                             error.clone(),
-                            Some(switchboard_domain::time::now_ms() + delay.as_millis() as i64),
+                            Some(self.store.clock.now_ms() + delay.as_millis() as i64),
                         )
                     }
                     JobError::Fatal(e) => (e.clone(), None),
                     // Handled above; kept total so a refactor cannot lose the job.
                     JobError::Defer(after) => (
                         "deferred".to_string(),
-                        Some(switchboard_domain::time::now_ms() + after.as_millis() as i64),
+                        Some(self.store.clock.now_ms() + after.as_millis() as i64),
                     ),
                 };
                 let st = self.store.fail_job(job.id, &self.id, &msg, retry_at).await;
@@ -331,7 +347,7 @@ impl Worker {
                         self.store
                             .events
                             .publish(
-                                job.business_id.clone(),
+                                job.business_id,
                                 "job.dead",
                                 serde_json::json!({"id": job.id, "kind": job.kind, "error": msg}),
                             )

@@ -1,12 +1,16 @@
 //! Fresh databases for tests: a new SQLite file in a temporary folder always, or a new
-//! PostgreSQL database on the server named by `TEST_DATABASE_URL` when it is set.
+//! PostgreSQL database on the server named by `TEST_DATABASE_URL` when it is set. Either is
+//! removed when its [`TestDb`] is dropped, also when the test panics.
 use sqlx::{Connection, Executor, PgConnection};
 
-/// A database for one test. Keeps the SQLite folder alive as long as it lives.
+/// A database for one test. Keeps the SQLite folder alive as long as it lives; drops the
+/// PostgreSQL database when it goes (set `TEST_KEEP_DB=1` to keep it for a post-mortem).
 pub struct TestDb {
     pub url: String,
     pub backend: &'static str,
     _dir: Option<tempfile::TempDir>,
+    /// `(server URL, database name)` of a PostgreSQL database this value created.
+    postgres: Option<(String, String)>,
 }
 
 /// The `TEST_DATABASE_URL` if it names a PostgreSQL server.
@@ -31,6 +35,7 @@ pub fn fresh_sqlite() -> TestDb {
         url,
         backend: "sqlite",
         _dir: Some(dir),
+        postgres: None,
     }
 }
 
@@ -52,7 +57,46 @@ pub async fn fresh_postgres(base: &str) -> TestDb {
         url,
         backend: "postgres",
         _dir: None,
+        postgres: Some((base.to_string(), name)),
     }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((base, name)) = self.postgres.take() else {
+            return;
+        };
+        if std::env::var_os("TEST_KEEP_DB").is_some() {
+            eprintln!("TEST_KEEP_DB: kept database {name}");
+            return;
+        }
+        // Drop is synchronous and usually runs inside the test's runtime, which cannot be
+        // blocked on: drop the database from a thread with a runtime of its own. FORCE ends
+        // the connections the test's pool may still hold.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(drop_postgres(&base, &name))
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("could not drop a test database: {e}"),
+            Err(_) => eprintln!("could not drop a test database: the dropping thread panicked"),
+        }
+    }
+}
+
+async fn drop_postgres(base: &str, name: &str) -> Result<(), String> {
+    let mut conn = PgConnection::connect(base)
+        .await
+        .map_err(|e| e.to_string())?;
+    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let result = conn.execute(sqlx::AssertSqlSafe(sql)).await;
+    let _ = conn.close().await;
+    result.map(drop).map_err(|e| format!("{name}: {e}"))
 }
 
 fn url_with_db(base: &str, db: &str) -> String {

@@ -148,11 +148,18 @@ async fn long_polling_delivers_and_confirms_updates() {
     let pusher = {
         let update = fake::callback_update(0, 42, "cb-9", "slot:1");
         let started = std::time::Instant::now();
+        let asked = f.requests().len();
         let poll = c.get_updates(offset, 5);
         tokio::pin!(poll);
+        // Push only once the fake holds the poll open.
+        let poll_arrived = async {
+            while f.requests().len() == asked {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
         tokio::select! {
             _ = &mut poll => panic!("returned before any update"),
-            _ = tokio::time::sleep(Duration::from_millis(300)) => {}
+            _ = poll_arrived => {}
         }
         f.push_update(update);
         let got = poll.await.unwrap();

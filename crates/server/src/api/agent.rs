@@ -32,7 +32,6 @@ async fn view(tenant: &Tenant) -> ApiResult<AgentSettingsView> {
 #[utoipa::path(get, path = "/api/v1/agent", tag = "agent",
     responses((status = 200, body = AgentSettingsView), (status = 403, body = ErrorBody)))]
 pub async fn get_settings(tenant: Tenant) -> ApiResult<AppJson<AgentSettingsView>> {
-    tenant.require_feature(switchboard_domain::Feature::Agent)?;
     Ok(AppJson(view(&tenant).await?))
 }
 
@@ -92,7 +91,6 @@ async fn change_settings(
     tenant: &Tenant,
     sent: serde_json::Value,
 ) -> ApiResult<AppJson<AgentSettingsView>> {
-    tenant.require_feature(switchboard_domain::Feature::Agent)?;
     tenant.require_role(&[Role::Owner, Role::Admin])?;
     let (stored, _) = tenant.store.agent_config().await?;
     let mut body = merge_sent(AgentSettings::from_stored(stored), sent)?;
@@ -157,7 +155,6 @@ pub async fn turns(
     tenant: Tenant,
     AppPath(id): AppPath<ConversationId>,
 ) -> ApiResult<AppJson<Vec<TurnRecord>>> {
-    tenant.require_feature(switchboard_domain::Feature::Agent)?;
     tenant.store.get_conversation(id).await?;
     Ok(AppJson(tenant.store.list_turns(id).await?))
 }
@@ -188,7 +185,6 @@ pub async fn usage(
     tenant: Tenant,
     AppQuery(q): AppQuery<UsageQuery>,
 ) -> ApiResult<AppJson<UsageAnswer>> {
-    tenant.require_feature(switchboard_domain::Feature::Agent)?;
     let to =
         q.to.map(|t| t.timestamp_millis())
             .unwrap_or_else(|| switchboard_domain::time::now_ms() + 1);

@@ -26,7 +26,6 @@ pub(crate) const MONEY: &[Role] = &[Role::Owner, Role::Finance];
 pub(crate) const SETTINGS: &[Role] = &[Role::Owner, Role::Admin, Role::Finance];
 
 pub(crate) fn billing_tenant(tenant: &Tenant, roles: &[Role]) -> ApiResult<()> {
-    tenant.require_feature(switchboard_billing::FEATURE)?;
     tenant.require_role(roles)
 }
 

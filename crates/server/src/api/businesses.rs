@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
-use switchboard_domain::{BusinessId, Language, Role};
+use switchboard_domain::{BusinessId, Language, Role, validate};
 use switchboard_store::{
     audit::AuditRecord,
     businesses::{Business, BusinessUpdate, NewBusiness, is_known_feature},
@@ -58,12 +58,6 @@ pub fn validate_name(name: &str) -> ApiResult<String> {
     Ok(name.to_string())
 }
 
-pub fn validate_time_zone(tz: &str) -> ApiResult<String> {
-    tz.parse::<chrono_tz::Tz>()
-        .map(|t| t.name().to_string())
-        .map_err(|_| ApiError::validation(format!("`{tz}` is not an IANA time zone")))
-}
-
 fn validate_grid(minutes: u32) -> ApiResult<u32> {
     if (5..=240).contains(&minutes) && minutes.is_multiple_of(5) {
         Ok(minutes)
@@ -78,35 +72,6 @@ fn validate_features(features: &BTreeMap<String, bool>) -> ApiResult<()> {
     match features.keys().find(|k| !is_known_feature(k)) {
         Some(k) => Err(ApiError::validation(format!("unknown feature `{k}`"))),
         None => Ok(()),
-    }
-}
-
-/// Lower-case letters, digits and single dashes.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.trim().to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(64).collect()
-}
-
-fn validate_slug(slug: &str) -> ApiResult<String> {
-    let ok = (2..=64).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-');
-    if ok {
-        Ok(slug.to_string())
-    } else {
-        Err(ApiError::validation(
-            "slug must be 2 to 64 lower-case letters, digits or dashes",
-        ))
     }
 }
 
@@ -144,8 +109,13 @@ pub async fn create(
     AppJson(body): AppJson<CreateBusiness>,
 ) -> ApiResult<(StatusCode, AppJson<Business>)> {
     let name = validate_name(&body.name)?;
-    let slug = validate_slug(&body.slug.clone().unwrap_or_else(|| slugify(&name)))?;
-    let time_zone = validate_time_zone(body.time_zone.as_deref().unwrap_or("UTC"))?;
+    let slug = validate::slug(
+        &body
+            .slug
+            .clone()
+            .unwrap_or_else(|| validate::slugify(&name)),
+    )?;
+    let time_zone = validate::time_zone(body.time_zone.as_deref().unwrap_or("UTC"))?;
     validate_features(&body.features)?;
     let business = state
         .store
@@ -225,7 +195,7 @@ pub async fn update(
         time_zone: body
             .time_zone
             .as_deref()
-            .map(validate_time_zone)
+            .map(validate::time_zone)
             .transpose()?,
         default_language: body.default_language,
         slot_step_min: body.slot_step_min.map(validate_grid).transpose()?,
@@ -248,17 +218,4 @@ pub async fn update(
         tracing::info!(business = %id, "feature flags changed");
     }
     Ok(AppJson(business))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slugify("Demo Salon & Spa!"), "demo-salon-spa");
-        assert!(validate_slug("demo-salon").is_ok());
-        assert!(validate_slug("-x").is_err());
-        assert!(validate_slug("UPPER").is_err());
-    }
 }

@@ -13,8 +13,8 @@ use crate::{
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
-    messaging::creds::Credentials,
 };
+use switchboard_messaging::Credentials;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,7 +66,6 @@ pub async fn update(
     AppPath(id): AppPath<ChannelId>,
     AppJson(body): AppJson<UpdateChannel>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
     let kind = row.kind()?;
@@ -121,7 +120,7 @@ pub async fn update(
     let creds = match &body.credentials {
         Some(sent) => {
             let merged = merge_credentials(&stored, sent)?.validate(kind)?;
-            update.credentials = Some(merged.seal(&state.secrets, &row.id)?);
+            update.credentials = Some(merged.seal(&state.secrets, row.id)?);
             merged
         }
         None => stored,
@@ -133,7 +132,7 @@ pub async fn update(
     tenant
         .audit(
             "channel.update",
-            Some(row.id.clone()),
+            Some(row.id.to_string()),
             serde_json::json!({
                 "name": body.name.is_some(),
                 "credentials": body.credentials.is_some(),
@@ -152,14 +151,13 @@ pub async fn update(
     params(("id" = ChannelId, Path, description = "Channel id")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(tenant: Tenant, AppPath(id): AppPath<ChannelId>) -> ApiResult<StatusCode> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
     tenant.store.delete_channel(id).await?;
     tenant
         .audit(
             "channel.delete",
-            Some(row.id.clone()),
+            Some(row.id.to_string()),
             serde_json::json!({"kind": row.kind}),
         )
         .await?;

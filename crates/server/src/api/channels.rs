@@ -3,16 +3,16 @@
 //! the provider's console.
 use axum::{extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
-use switchboard_channels::{EvolutionClient, TelegramClient, evolution::ConnectResult};
 use switchboard_domain::{ChannelId, Role, message::ChannelKind};
+use switchboard_messaging::{Credentials, setup};
 use switchboard_store::messaging::{ChannelRow, NewChannel};
 
 use crate::{
     app::AppState,
     auth::Tenant,
-    error::{ApiError, ApiResult, ErrorBody, ErrorCode},
+    error::{ApiError, ApiResult, ErrorBody},
     extract::{AppJson, AppPath},
-    messaging::{creds::Credentials, webhook_urls},
+    messaging::context,
 };
 
 pub(crate) const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
@@ -56,7 +56,7 @@ pub(crate) fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
     let kind = row.kind()?;
     let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
     Ok(Channel {
-        webhook_urls: webhook_urls(state.config.public_base(), kind, &row.id),
+        webhook_urls: setup::webhook_urls(state.config.public_base(), kind, row.id),
         credentials: creds.masked(),
         row,
     })
@@ -80,7 +80,6 @@ pub async fn create(
     tenant: Tenant,
     AppJson(body): AppJson<CreateChannel>,
 ) -> ApiResult<(StatusCode, AppJson<Channel>)> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     if let Some(f) = feature_for(body.kind) {
         tenant.require_feature(f)?;
     }
@@ -134,7 +133,7 @@ pub async fn create(
                 body.name.trim().to_string()
             },
             address,
-            credentials: creds.seal(&state.secrets, &id.to_string())?,
+            credentials: creds.seal(&state.secrets, id)?,
             api_base,
             settings: serde_json::json!({"polling": body.polling, "send_rate_per_sec": body.send_rate_per_sec}),
         })
@@ -146,42 +145,20 @@ pub async fn create(
     tenant
         .audit(
             "channel.create",
-            Some(row.id.clone()),
+            Some(row.id.to_string()),
             serde_json::json!({"kind": row.kind}),
         )
         .await?;
     Ok((StatusCode::CREATED, AppJson(view(&state, row)?)))
 }
 
-/// Points the WhatsApp Web bridge's webhook at us, with the channel's secret header. A bridge
-/// that cannot be reached does not stop the channel from being saved: the failure shows on
-/// its health, and staff can fix the bridge and recreate the channel.
+/// Points the WhatsApp Web bridge's webhook at us (see [`setup::register_bridge_webhook`]).
 pub(crate) async fn register_bridge_webhook(
     state: &AppState,
     row: &ChannelRow,
     creds: &Credentials,
 ) -> ApiResult<()> {
-    let Some(base) = &row.api_base else {
-        return Ok(());
-    };
-    let client = EvolutionClient::new(
-        state.http.clone(),
-        base.clone(),
-        creds.evolution(&row.address),
-    );
-    let url = format!(
-        "{}/webhooks/whatsapp-web/{}",
-        state.config.public_base(),
-        row.id
-    );
-    if let Err(e) = client.set_webhook(&url).await {
-        tracing::warn!(channel = %row.id, error = %e, "bridge webhook registration failed");
-        state
-            .store
-            .set_channel_error(&row.id, &format!("webhook registration failed: {e}"))
-            .await?;
-    }
-    Ok(())
+    Ok(setup::register_bridge_webhook(&context(state), row, creds).await?)
 }
 
 /// The business's channels.
@@ -191,7 +168,6 @@ pub async fn list(
     State(state): State<AppState>,
     tenant: Tenant,
 ) -> ApiResult<AppJson<Vec<Channel>>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let rows = tenant.store.list_channels().await?;
     Ok(AppJson(
         rows.into_iter()
@@ -209,7 +185,6 @@ pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     Ok(AppJson(view(&state, tenant.store.get_channel(id).await?)?))
 }
 
@@ -234,7 +209,6 @@ pub async fn health(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<ChannelHealth>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let row = tenant.store.get_channel(id).await?;
     let mut out = ChannelHealth {
         last_inbound_at: row.last_inbound_at,
@@ -243,31 +217,15 @@ pub async fn health(
         bridge_state: row.bridge_state.clone(),
         pairing_qr: row.bridge_qr.clone(),
     };
-    if row.kind()? == ChannelKind::WhatsappWeb
-        && let Some(base) = &row.api_base
-    {
-        // A base stored before the allow-list was tightened is never called.
-        if let Err(e) = state.outbound.check(base) {
-            out.last_error = Some(format!("bridge address refused: {e}"));
-            return Ok(AppJson(out));
+    if let Some(bridge) = setup::bridge_status(&context(&state), &row).await? {
+        if bridge.state.is_some() {
+            out.bridge_state = bridge.state;
         }
-        let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
-        let client = EvolutionClient::new(
-            state.http.clone(),
-            base.clone(),
-            creds.evolution(&row.address),
-        );
-        match client.connection_state().await {
-            Ok(s) => {
-                out.bridge_state = Some(s.as_str().to_string());
-                if s.as_str() != "open" && out.pairing_qr.is_none() {
-                    out.pairing_qr = match client.connect(None).await {
-                        Ok(ConnectResult::Qr(qr)) => Some(qr.base64),
-                        _ => None,
-                    };
-                }
-            }
-            Err(e) => out.last_error = Some(format!("bridge unreachable: {e}")),
+        if bridge.pairing_qr.is_some() {
+            out.pairing_qr = bridge.pairing_qr;
+        }
+        if bridge.error.is_some() {
+            out.last_error = bridge.error;
         }
     }
     Ok(AppJson(out))
@@ -282,32 +240,8 @@ pub async fn telegram_set_webhook(
     tenant: Tenant,
     AppPath(id): AppPath<ChannelId>,
 ) -> ApiResult<AppJson<Channel>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     tenant.require_role(MANAGERS)?;
     let row = tenant.store.get_channel(id).await?;
-    if row.kind()? != ChannelKind::Telegram {
-        return Err(ApiError::Unprocessable(
-            ErrorCode::WrongChannelKind,
-            "not a telegram channel".into(),
-        ));
-    }
-    let creds = Credentials::open(&state.secrets, &row).map_err(ApiError::Internal)?;
-    let mut client = TelegramClient::new(state.http.clone(), creds.telegram());
-    if let Some(b) = &row.api_base {
-        state
-            .outbound
-            .check(b)
-            .map_err(|_| crate::outbound::blocked("api_base"))?;
-        client = client.with_api_base(b.clone());
-    }
-    let url = format!(
-        "{}/webhooks/telegram/{}",
-        state.config.public_base(),
-        row.id
-    );
-    client
-        .set_webhook(&url)
-        .await
-        .map_err(|e| ApiError::Unavailable(format!("telegram setWebhook: {e}")))?;
+    setup::set_telegram_webhook(&context(&state), &row).await?;
     Ok(AppJson(view(&state, row)?))
 }

@@ -3,9 +3,9 @@
 //! conversations the agent passed to a person.
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use switchboard_domain::{ConversationId, UserId};
+use switchboard_domain::{ChannelId, ConversationId, CustomerId, UserId};
 use switchboard_store::{
-    conversations::{ConversationFilter, ConversationRow, ConversationUpdate},
+    conversations::{ConversationFilter, ConversationRow, ConversationStatus, ConversationUpdate},
     messaging::MessageRow,
 };
 
@@ -35,28 +35,31 @@ pub async fn list(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Page<ConversationRow>>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
-    if q.status
-        .as_deref()
-        .is_some_and(|s| s != "open" && s != "closed")
-    {
-        return Err(ApiError::bad_request(
-            ErrorCode::InvalidQuery,
-            "status is open or closed",
-        ));
-    }
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(ConversationStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(ErrorCode::InvalidQuery, "status is open or closed")
+        })?),
+    };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    // An id that cannot be one matches no conversation.
+    let (Ok(channel_id), Ok(assignee_id)) = (
+        q.channel_id.as_deref().map(str::parse).transpose(),
+        q.assignee_id.as_deref().map(str::parse).transpose(),
+    ) else {
+        return Ok(AppJson(Page::new(Vec::new(), limit, |c| c.id.to_string())));
+    };
     let rows = tenant
         .store
         .list_conversations(&ConversationFilter {
-            channel_id: q.channel_id,
-            status: q.status,
-            assignee_id: q.assignee_id,
+            channel_id,
+            status,
+            assignee_id,
             before: q.cursor,
             limit,
         })
         .await?;
-    Ok(AppJson(Page::new(rows, limit, |c| c.id.clone())))
+    Ok(AppJson(Page::new(rows, limit, |c| c.id.to_string())))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -74,7 +77,6 @@ pub async fn get_one(
     tenant: Tenant,
     AppPath(id): AppPath<ConversationId>,
 ) -> ApiResult<AppJson<ConversationWithMessages>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let conversation = tenant.store.get_conversation(id).await?;
     let messages = tenant.store.conversation_messages(id).await?;
     Ok(AppJson(ConversationWithMessages {
@@ -102,7 +104,6 @@ pub async fn act(
     AppPath(id): AppPath<ConversationId>,
     AppJson(body): AppJson<ConversationAction>,
 ) -> ApiResult<AppJson<ConversationRow>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let update = match body.action.as_str() {
         "assign" => {
             if let Some(u) = body.user_id {
@@ -118,11 +119,11 @@ pub async fn act(
             }
         }
         "close" => ConversationUpdate {
-            status: Some("closed"),
+            status: Some(ConversationStatus::Closed),
             ..Default::default()
         },
         "reopen" => ConversationUpdate {
-            status: Some("open"),
+            status: Some(ConversationStatus::Open),
             ..Default::default()
         },
         "pause_bot" => ConversationUpdate {
@@ -149,17 +150,17 @@ pub struct HandoverQuery {
 /// A conversation the agent handed to a person, waiting for staff.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Handover {
-    pub conversation_id: String,
-    pub customer_id: String,
+    pub conversation_id: ConversationId,
+    pub customer_id: CustomerId,
     /// The customer's name, when known.
     pub customer_name: String,
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     /// Why the agent handed over.
     pub reason: String,
     /// When (ms since the epoch).
     pub since: i64,
     pub last_inbound_at: Option<i64>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
 }
 
 /// Open handovers, the longest waiting first: the agent told these customers a person will
@@ -170,17 +171,13 @@ pub async fn handovers(
     tenant: Tenant,
     AppQuery(q): AppQuery<HandoverQuery>,
 ) -> ApiResult<AppJson<Vec<Handover>>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let rows = tenant
         .store
         .open_handovers(q.limit.unwrap_or(100).clamp(1, 500))
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for c in rows {
-        let customer_name = match c.customer_id.parse() {
-            Ok(id) => tenant.store.customer_profile(id).await?.0,
-            Err(_) => String::new(),
-        };
+        let customer_name = tenant.store.customer_profile(c.customer_id).await?.0;
         out.push(Handover {
             conversation_id: c.id,
             customer_id: c.customer_id,

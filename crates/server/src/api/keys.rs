@@ -1,8 +1,8 @@
 //! `/api/v1/api-keys`: business API keys. The secret is shown once, at creation.
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use switchboard_domain::{ApiKeyId, Role};
-use switchboard_store::auth::ApiKey;
+use switchboard_domain::{ApiKeyId, BusinessId, Role};
+use switchboard_store::auth::ApiKey as StoredApiKey;
 
 use crate::{
     auth::Tenant,
@@ -20,6 +20,41 @@ pub struct CreateApiKey {
     pub role: Option<Role>,
 }
 
+/// An API key as the API shows one (never its secret; times in RFC 3339).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub business_id: BusinessId,
+    pub name: String,
+    /// The visible start of the key, e.g. `sb_3fa9c1d2`, to tell keys apart.
+    pub prefix: String,
+    pub role: Role,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(with = "crate::api::time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<i64>,
+    #[serde(with = "crate::api::time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<i64>,
+}
+
+impl From<StoredApiKey> for ApiKey {
+    fn from(k: StoredApiKey) -> Self {
+        ApiKey {
+            id: k.id,
+            business_id: k.business_id,
+            name: k.name,
+            prefix: k.prefix,
+            role: k.role,
+            created_at: k.created_at,
+            last_used_at: k.last_used_at,
+            revoked_at: k.revoked_at,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedApiKey {
     #[serde(flatten)]
@@ -33,7 +68,15 @@ pub struct CreatedApiKey {
     responses((status = 200, body = Vec<ApiKey>), (status = 403, body = ErrorBody)))]
 pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<ApiKey>>> {
     tenant.require_role(MANAGERS)?;
-    Ok(AppJson(tenant.store.list_api_keys().await?))
+    Ok(AppJson(
+        tenant
+            .store
+            .list_api_keys()
+            .await?
+            .into_iter()
+            .map(ApiKey::from)
+            .collect(),
+    ))
 }
 
 /// Create an API key.
@@ -60,7 +103,13 @@ pub async fn create(
             serde_json::json!({"name": key.name, "role": key.role, "prefix": key.prefix}),
         )
         .await?;
-    Ok((StatusCode::CREATED, AppJson(CreatedApiKey { key, secret })))
+    Ok((
+        StatusCode::CREATED,
+        AppJson(CreatedApiKey {
+            key: key.into(),
+            secret,
+        }),
+    ))
 }
 
 /// Revoke an API key; it stops working at once.
@@ -77,5 +126,5 @@ pub async fn revoke(tenant: Tenant, AppPath(id): AppPath<ApiKeyId>) -> ApiResult
             serde_json::json!({"prefix": key.prefix}),
         )
         .await?;
-    Ok(AppJson(key))
+    Ok(AppJson(key.into()))
 }

@@ -4,10 +4,9 @@ use axum::{extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use switchboard_channels::split;
 use switchboard_domain::{
-    ChannelId, ConversationId, MessageId,
-    message::{ChannelKind, Identity, InboundMessage, OutboundContent},
-    time::now_ms,
+    ChannelId, ConversationId, MessageId, message::OutboundContent, time::now_ms,
 };
+use switchboard_messaging::{ApiInbound, ingest};
 use switchboard_store::messaging::Ingested;
 
 use crate::{
@@ -45,7 +44,6 @@ pub async fn send(
     tenant: Tenant,
     AppJson(body): AppJson<SendMessage>,
 ) -> ApiResult<(StatusCode, AppJson<Queued>)> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     if let Some(key) = &body.idempotency_key {
         if key.is_empty() || key.len() > 200 {
             return Err(ApiError::validation(
@@ -56,7 +54,7 @@ pub async fn send(
             return Ok((
                 StatusCode::ACCEPTED,
                 AppJson(Queued {
-                    message_ids: vec![first.id],
+                    message_ids: vec![first.id.to_string()],
                 }),
             ));
         }
@@ -64,11 +62,8 @@ pub async fn send(
     let conv = tenant.store.get_conversation(body.conversation_id).await?;
     state
         .limits
-        .send(&tenant.id().to_string(), &conv.customer_id)?;
-    let channel = tenant
-        .store
-        .get_channel(conv.channel_id.parse().map_err(|_| ApiError::NotFound)?)
-        .await?;
+        .send(&tenant.id().to_string(), &conv.customer_id.to_string())?;
+    let channel = tenant.store.get_channel(conv.channel_id).await?;
     let kind = channel.kind()?;
     if let OutboundContent::Text { body: t } = &body.content
         && t.trim().is_empty()
@@ -135,66 +130,37 @@ pub async fn inbound(
     tenant: Tenant,
     AppJson(body): AppJson<InboundApiMessage>,
 ) -> ApiResult<AppJson<InboundAccepted>> {
-    tenant.require_feature(switchboard_domain::Feature::Messaging)?;
     let channel = tenant.store.get_channel(body.channel_id).await?;
-    if channel.kind()? != ChannelKind::Api {
-        return Err(ApiError::Unprocessable(
-            ErrorCode::WrongChannelKind,
-            "inbound messages go to an `api` channel".into(),
-        ));
+    let message_id = body.message_id.clone();
+    let event = ApiInbound {
+        message_id: body.message_id,
+        from: body.from,
+        name: body.name,
+        text: body.text,
     }
-    if body.message_id.is_empty() || body.message_id.len() > 200 || body.text.len() > 64 * 1024 {
-        return Err(ApiError::validation(
-            "message_id must be 1 to 200 characters and text at most 64 KiB",
-        ));
-    }
-    let from = if let Some(chat) = body.from.strip_prefix("telegram:") {
-        Identity::from_parts(Identity::TELEGRAM, chat)
-    } else if body.from.contains('@') {
-        Identity::from_parts(Identity::EMAIL, &body.from)
-    } else {
-        Identity::from_parts(Identity::PHONE, &body.from)
-    }
-    .map_err(|e| ApiError::validation(e.to_string()))?;
-    let msg = InboundMessage {
-        channel: ChannelKind::Api,
-        provider_message_id: body.message_id.clone(),
-        from,
-        to: None,
-        profile_name: body.name,
-        text: Some(body.text),
-        media: vec![],
-        location: None,
-        contact: None,
-        button_payload: None,
-        callback_id: None,
-        received_at_ms: now_ms(),
-        raw: serde_json::Value::Null,
-    };
+    .into_event(&channel)?;
+    let ingested = ingest(&state.store, &state.worker, &channel, vec![event]).await?;
     Ok(AppJson(
-        match state.store.ingest_inbound(&channel, &msg).await? {
+        match ingested.into_iter().next().unwrap_or(Ingested::Duplicate) {
             Ingested::New {
                 message_id,
                 conversation_id,
                 ..
-            } => {
-                state.worker.notify();
-                InboundAccepted {
-                    duplicate: false,
-                    message_id: Some(message_id.to_string()),
-                    conversation_id: Some(conversation_id.to_string()),
-                }
-            }
+            } => InboundAccepted {
+                duplicate: false,
+                message_id: Some(message_id.to_string()),
+                conversation_id: Some(conversation_id.to_string()),
+            },
             // A retried delivery gets the same ids as the first, so the caller can follow it.
             Ingested::Duplicate => {
                 let first = tenant
                     .store
-                    .inbound_by_provider_id(&channel.id, &body.message_id)
+                    .inbound_by_provider_id(channel.id, &message_id)
                     .await?;
                 InboundAccepted {
                     duplicate: true,
-                    message_id: first.as_ref().map(|(m, _)| m.clone()),
-                    conversation_id: first.map(|(_, c)| c),
+                    message_id: first.map(|(m, _)| m.to_string()),
+                    conversation_id: first.map(|(_, c)| c.to_string()),
                 }
             }
         },

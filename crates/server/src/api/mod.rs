@@ -9,6 +9,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::AppState;
+use features::guarded;
+use switchboard_domain::Feature;
 
 pub mod agent;
 pub mod audit;
@@ -19,6 +21,7 @@ pub mod calls;
 pub mod channel_updates;
 pub mod channels;
 pub mod conversations;
+pub mod features;
 pub mod jobs;
 pub mod keys;
 pub mod messages;
@@ -28,6 +31,7 @@ pub mod pagination;
 pub mod payment_webhooks;
 pub mod reports;
 pub mod session;
+pub mod time;
 pub mod topups;
 pub mod users;
 pub mod webhooks;
@@ -72,9 +76,30 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Every documented API route, and the OpenAPI document describing exactly them.
+/// Every documented API route, and the OpenAPI document describing exactly them (without
+/// the feature guards, which need the state; [`split`] adds them).
 pub fn openapi_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(core_routes())
+        .merge(messaging_routes())
+        .merge(agent_routes())
+        .merge(calendar_routes())
+        .merge(billing_routes())
+}
+
+/// The routes with each feature's group behind its guard layer.
+fn guarded_router(state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(core_routes())
+        .merge(guarded(messaging_routes(), state, Feature::Messaging))
+        .merge(guarded(agent_routes(), state, Feature::Agent))
+        .merge(guarded(calendar_routes(), state, Feature::Calendar))
+        .merge(guarded(billing_routes(), state, Feature::Billing))
+}
+
+/// Routes no feature flag switches off: operations, tenancy, auth, webhooks, the pay page.
+fn core_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))
@@ -90,6 +115,18 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
+        .routes(routes!(webhooks::twilio_inbound))
+        .routes(routes!(webhooks::meta_handshake, webhooks::meta_inbound))
+        .routes(routes!(webhooks::telegram_inbound))
+        .routes(routes!(webhooks::evolution_inbound))
+        .routes(routes!(payment_webhooks::stripe))
+        .routes(routes!(payment_webhooks::square))
+        .routes(routes!(topups::pay_page, topups::pay_submit))
+}
+
+/// Channels, the inbox and messages (feature `messaging`).
+fn messaging_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(channels::list, channels::create))
         .routes(routes!(
             channels::get_one,
@@ -104,6 +141,23 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(conversations::handovers))
         .routes(routes!(messages::send))
         .routes(routes!(messages::inbound))
+}
+
+/// The agent's settings, turns and usage (feature `agent`).
+fn agent_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            agent::get_settings,
+            agent::put_settings,
+            agent::patch_settings
+        ))
+        .routes(routes!(agent::turns))
+        .routes(routes!(agent::usage))
+}
+
+/// The built-in calendar (feature `calendar`).
+fn calendar_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(calendar::list_services, calendar::create_service))
         .routes(routes!(
             calendar::get_service,
@@ -127,17 +181,11 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(calendar::get_appointment))
         .routes(routes!(calendar::appointment_action))
-        .routes(routes!(
-            agent::get_settings,
-            agent::put_settings,
-            agent::patch_settings
-        ))
-        .routes(routes!(agent::turns))
-        .routes(routes!(agent::usage))
-        .routes(routes!(webhooks::twilio_inbound))
-        .routes(routes!(webhooks::meta_handshake, webhooks::meta_inbound))
-        .routes(routes!(webhooks::telegram_inbound))
-        .routes(routes!(webhooks::evolution_inbound))
+}
+
+/// Prepaid billing (feature `billing`).
+fn billing_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(billing::get_tariff, billing::put_tariff))
         .routes(routes!(billing::list_providers))
         .routes(routes!(billing::put_provider))
@@ -155,14 +203,11 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(calls::event))
         .routes(routes!(topups::create))
         .routes(routes!(topups::get_one))
-        .routes(routes!(topups::pay_page, topups::pay_submit))
-        .routes(routes!(payment_webhooks::stripe))
-        .routes(routes!(payment_webhooks::square))
 }
 
 /// The API routes plus `/api/openapi.json` and the `/api/docs` page (assets built in).
-pub fn split(_state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, openapi) = openapi_router().split_for_parts();
+pub fn split(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, openapi) = guarded_router(&state).split_for_parts();
     let docs: Router<AppState> =
         Router::from(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi.clone()));
     (router.merge(docs), openapi)

@@ -1,14 +1,15 @@
 //! `/api/v1/auth`: staff sign-in with e-mail and password. The answer carries a session token
 //! (also set as the `sb_session` cookie for the web UI).
-use axum::{
-    extract::State,
-    http::{HeaderMap, HeaderValue, header},
-    response::IntoResponse,
+use axum::{extract::State, response::IntoResponse};
+use axum_extra::extract::{
+    CookieJar,
+    cookie::{Cookie, SameSite},
 };
 use serde::{Deserialize, Serialize};
-use switchboard_store::{StoreError, businesses::Business, users::User};
+use switchboard_store::{StoreError, businesses::Business};
 
 use crate::{
+    api::users::User,
     app::AppState,
     auth::{Auth, Principal, SESSION_COOKIE},
     error::{ApiError, ApiResult, ErrorBody},
@@ -29,6 +30,8 @@ pub struct Login {
 pub struct LoginAnswer {
     /// Bearer token for the API; the same value is set as the `sb_session` cookie.
     pub token: String,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub expires_at: i64,
     pub user: User,
 }
@@ -68,25 +71,18 @@ pub async fn login(
         Err(e) => return Err(e.into()),
     };
     state.sign_in.succeeded(&body.email);
-    let secure = if state.config.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        switchboard_store::auth::SESSION_TTL_MS / 1000
-    );
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        headers.insert(header::SET_COOKIE, v);
-    }
+    let cookie = session_cookie(
+        token.clone(),
+        switchboard_store::auth::SESSION_TTL_MS / 1000,
+    )
+    .secure(state.config.public_url.starts_with("https://"));
+    let headers = CookieJar::new().add(cookie);
     Ok((
         headers,
         AppJson(LoginAnswer {
             token,
             expires_at,
-            user,
+            user: user.into(),
         }),
     ))
 }
@@ -101,11 +97,18 @@ pub async fn logout(
     if let Principal::User { user, session_id } = principal {
         state.store.sign_out(session_id, user.id).await?;
     }
-    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    Ok((
-        axum::http::StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear)],
-    ))
+    let clear = CookieJar::new().add(session_cookie(String::new(), 0));
+    Ok((axum::http::StatusCode::NO_CONTENT, clear))
+}
+
+/// The staff session cookie: the whole site, not readable by scripts, sent on top-level
+/// navigation only; `max_age_secs` 0 clears it.
+fn session_cookie(value: String, max_age_secs: i64) -> cookie::CookieBuilder<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
 }
 
 /// Who am I.
@@ -119,7 +122,7 @@ pub async fn me(State(state): State<AppState>, Auth(principal): Auth) -> ApiResu
     let (kind, user) = match &principal {
         Principal::PlatformAdmin => ("admin", None),
         Principal::ApiKey(_) => ("api_key", None),
-        Principal::User { user, .. } => ("user", Some(user.clone())),
+        Principal::User { user, .. } => ("user", Some(user.clone().into())),
     };
     Ok(AppJson(Me {
         kind: kind.into(),
@@ -127,4 +130,35 @@ pub async fn me(State(state): State<AppState>, Auth(principal): Auth) -> ApiResu
         business,
         role: principal.role(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_cookie;
+
+    #[test]
+    fn the_session_cookie_keeps_its_attributes() {
+        let text = session_cookie("tok".into(), 43_200)
+            .secure(true)
+            .to_string();
+        assert!(text.starts_with("sb_session=tok"), "{text}");
+        for part in [
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Path=/",
+            "Max-Age=43200",
+        ] {
+            assert!(text.contains(part), "{text} lacks {part}");
+        }
+    }
+
+    #[test]
+    fn signing_out_clears_the_cookie() {
+        let text = session_cookie(String::new(), 0).to_string();
+        assert!(
+            text.starts_with("sb_session=;") && text.contains("Max-Age=0"),
+            "{text}"
+        );
+    }
 }

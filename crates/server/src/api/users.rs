@@ -1,8 +1,8 @@
 //! `/api/v1/users`: staff accounts of the caller's business (owner and admin manage them).
 use axum::http::StatusCode;
-use serde::Deserialize;
-use switchboard_domain::{Role, UserId};
-use switchboard_store::users::User;
+use serde::{Deserialize, Serialize};
+use switchboard_domain::{BusinessId, Role, UserId, validate};
+use switchboard_store::users::User as StoredUser;
 
 use crate::{
     auth::Tenant,
@@ -11,6 +11,34 @@ use crate::{
 };
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+
+/// A staff member as the API shows one (no password hash, times in RFC 3339).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub business_id: BusinessId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<StoredUser> for User {
+    fn from(u: StoredUser) -> Self {
+        User {
+            id: u.id,
+            business_id: u.business_id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -31,41 +59,20 @@ pub struct UpdateUser {
     pub password: Option<String>,
 }
 
-pub fn validate_email(email: &str) -> ApiResult<()> {
-    let e = email.trim();
-    let ok = e.len() <= 254
-        && e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !e.contains(char::is_whitespace);
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::validation(format!(
-            "`{e}` is not an e-mail address"
-        )))
-    }
-}
-
-pub fn validate_password(p: &str) -> ApiResult<()> {
-    if (10..=256).contains(&p.chars().count()) {
-        Ok(())
-    } else {
-        Err(ApiError::validation(
-            "password must be 10 to 256 characters",
-        ))
-    }
-}
-
 /// Staff of this business.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)))]
 pub async fn list(tenant: Tenant) -> ApiResult<AppJson<Vec<User>>> {
     tenant.require_role(MANAGERS)?;
-    Ok(AppJson(tenant.store.list_users().await?))
+    Ok(AppJson(
+        tenant
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .map(User::from)
+            .collect(),
+    ))
 }
 
 /// Add a staff member.
@@ -76,8 +83,8 @@ pub async fn create(
     AppJson(body): AppJson<CreateUser>,
 ) -> ApiResult<(StatusCode, AppJson<User>)> {
     tenant.require_role(MANAGERS)?;
-    validate_email(&body.email)?;
-    validate_password(&body.password)?;
+    validate::email(&body.email)?;
+    validate::password(&body.password)?;
     if body.role == Role::Owner && tenant.principal.role().is_some_and(|r| r != Role::Owner) {
         return Err(ApiError::forbidden(
             "only an owner may create another owner",
@@ -94,7 +101,7 @@ pub async fn create(
             serde_json::json!({"email": user.email, "role": user.role}),
         )
         .await?;
-    Ok((StatusCode::CREATED, AppJson(user)))
+    Ok((StatusCode::CREATED, AppJson(user.into())))
 }
 
 /// One staff member.
@@ -103,7 +110,7 @@ pub async fn create(
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
 pub async fn get_one(tenant: Tenant, AppPath(id): AppPath<UserId>) -> ApiResult<AppJson<User>> {
     tenant.require_role(MANAGERS)?;
-    Ok(AppJson(tenant.store.get_user(id).await?))
+    Ok(AppJson(tenant.store.get_user(id).await?.into()))
 }
 
 /// Change a staff member's role, active flag or password.
@@ -117,7 +124,7 @@ pub async fn update(
 ) -> ApiResult<AppJson<User>> {
     tenant.require_role(MANAGERS)?;
     if let Some(p) = &body.password {
-        validate_password(p)?;
+        validate::password(p)?;
     }
     let target = tenant.store.get_user(id).await?;
     let caller_is_owner = tenant.principal.role().is_none_or(|r| r == Role::Owner);
@@ -131,5 +138,5 @@ pub async fn update(
     tenant
         .audit("user.update", Some(id.to_string()), serde_json::json!({"role": body.role, "active": body.active, "password_changed": body.password.is_some()}))
         .await?;
-    Ok(AppJson(user))
+    Ok(AppJson(user.into()))
 }

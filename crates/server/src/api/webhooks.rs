@@ -1,7 +1,7 @@
 //! Provider webhooks: `/webhooks/{provider}/{channel_id}`. Each request is verified on its raw
 //! body with that channel's own secret before anything else (403 and nothing stored when it
-//! fails), parsed into the common model, stored idempotently with its processing job in one
-//! transaction, and answered at once — Twilio with an empty `<Response/>`; replies always go
+//! fails), parsed into the common model, handed to the pipeline's ingest (stored idempotently
+//! with its processing job in one transaction), and answered at once — Twilio with an empty `<Response/>`; replies always go
 //! out through the provider's API later, never in the webhook answer.
 use axum::{
     extract::{OriginalUri, State},
@@ -10,13 +10,13 @@ use axum::{
 };
 use switchboard_channels::{InboundEvent, VerifyError, evolution, meta, telegram, twilio};
 use switchboard_domain::{ChannelId, message::ChannelKind, time::now_ms};
-use switchboard_store::messaging::{ChannelRow, Ingested};
+use switchboard_messaging::{Credentials, ingest};
+use switchboard_store::messaging::ChannelRow;
 
 use crate::{
     app::AppState,
     error::{ApiError, ApiResult, ErrorBody, ErrorCode},
     extract::{AppPath, RawBody},
-    messaging::creds::Credentials,
     ops::limits::Peer,
 };
 
@@ -51,7 +51,10 @@ async fn load(
 /// too many of those (logged only within the limit, so a flood cannot flood the logs).
 fn refuse(state: &AppState, peer: Peer, channel: &ChannelRow, e: VerifyError) -> ApiError {
     let refusal = ApiError::forbidden("webhook signature check failed");
-    match state.limits.unverified_webhook(peer, &channel.id, refusal) {
+    match state
+        .limits
+        .unverified_webhook(peer, &channel.id.to_string(), refusal)
+    {
         limited @ ApiError::TooManyRequests { .. } => limited,
         refusal => {
             tracing::warn!(channel = %channel.id, peer = ?peer.0, reason = %e, "webhook signature refused");
@@ -67,48 +70,9 @@ fn bad_payload(e: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// Stores every event of one webhook. Messages are idempotent on (channel, provider id).
-pub async fn apply(
-    state: &AppState,
-    channel: &ChannelRow,
-    events: Vec<InboundEvent>,
-) -> ApiResult<()> {
-    for ev in events {
-        match ev {
-            InboundEvent::Message(m) => {
-                if let Ingested::New {
-                    conversation_id, ..
-                } = state.store.ingest_inbound(channel, &m).await?
-                {
-                    state.worker.notify();
-                    state
-                        .store
-                        .events
-                        .publish(
-                            Some(channel.business_id.clone()),
-                            "message.received",
-                            serde_json::json!({"conversation_id": conversation_id, "channel_id": channel.id}),
-                        )
-                        .await;
-                }
-            }
-            InboundEvent::Status(s) => {
-                state.store.apply_status(&channel.id, &s).await?;
-            }
-            InboundEvent::Connection(c) => {
-                state
-                    .store
-                    .set_bridge_state(&channel.id, Some(c.state.as_str()), None)
-                    .await?;
-            }
-            InboundEvent::QrCode(q) => {
-                state
-                    .store
-                    .set_bridge_state(&channel.id, None, Some(&q.base64))
-                    .await?;
-            }
-        }
-    }
+/// Hands a verified webhook's events to the pipeline's one ingest path.
+async fn apply(state: &AppState, channel: &ChannelRow, events: Vec<InboundEvent>) -> ApiResult<()> {
+    ingest(&state.store, &state.worker, channel, events).await?;
     Ok(())
 }
 

@@ -1,24 +1,43 @@
-//! Messaging inside the server: channel credentials, processing of inbound messages, and the
-//! outbox sender job.
-pub mod creds;
-pub mod jobs;
-pub mod telegram_poll;
+//! Wiring of the message pipeline (`switchboard-messaging`) into the server: its context from
+//! the app state, and its errors as API errors.
+use switchboard_messaging::{Context, MessagingError, telegram_poll::Poller};
 
-use switchboard_domain::message::ChannelKind;
+use crate::{
+    app::AppState,
+    error::{ApiError, ErrorCode},
+};
 
-/// The webhook URLs to paste into a provider's console for a channel.
-pub fn webhook_urls(public_base: &str, kind: ChannelKind, channel_id: &str) -> serde_json::Value {
-    let url = |p: &str| format!("{public_base}/webhooks/{p}/{channel_id}");
-    match kind {
-        ChannelKind::TwilioSms | ChannelKind::TwilioWhatsapp => serde_json::json!({
-            "incoming_message": url("twilio"),
-            "status_callback": url("twilio"),
-        }),
-        ChannelKind::MetaWhatsapp => serde_json::json!({"callback_url": url("meta")}),
-        ChannelKind::Telegram => serde_json::json!({"webhook": url("telegram")}),
-        ChannelKind::WhatsappWeb => serde_json::json!({"webhook": url("whatsapp-web")}),
-        ChannelKind::Api => {
-            serde_json::json!({"inbound": format!("{public_base}/api/v1/messages/inbound")})
+/// The pipeline's view of the app state.
+pub fn context(state: &AppState) -> Context {
+    Context {
+        store: state.store.clone(),
+        secrets: state.secrets.clone(),
+        outbound: state.outbound.clone(),
+        public_base: state.config.public_base().into(),
+    }
+}
+
+/// What Telegram polling needs.
+pub fn poller(state: &AppState) -> Poller {
+    Poller {
+        ctx: context(state),
+        worker: state.worker.clone(),
+    }
+}
+
+impl From<MessagingError> for ApiError {
+    fn from(e: MessagingError) -> Self {
+        match e {
+            MessagingError::Invalid(m) => ApiError::validation(m),
+            e @ MessagingError::Blocked { .. } => {
+                ApiError::Unprocessable(ErrorCode::OutboundAddressBlocked, e.to_string())
+            }
+            MessagingError::WrongChannelKind(m) => {
+                ApiError::Unprocessable(ErrorCode::WrongChannelKind, m)
+            }
+            MessagingError::Provider(m) => ApiError::Unavailable(m),
+            MessagingError::Store(e) => e.into(),
+            MessagingError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Liveness and readiness.
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Json, http::StatusCode};
 use serde_json::{Value, json};
 
-use crate::app::AppState;
+use switchboard_store::Store;
 
 /// `GET /healthz`: the process is up.
 pub async fn healthz() -> Json<Value> {
@@ -10,8 +10,8 @@ pub async fn healthz() -> Json<Value> {
 }
 
 /// `GET /readyz`: the database answers and every migration is applied.
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.store.ready().await {
+pub async fn readyz(store: &Store) -> (StatusCode, Json<Value>) {
+    match store.ready().await {
         Ok(true) => (
             StatusCode::OK,
             Json(json!({"status": "ready", "database": "ok", "migrations": "applied"})),

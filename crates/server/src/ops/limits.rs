@@ -15,7 +15,7 @@ use std::{
 };
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts},
+    extract::{ConnectInfo, FromRef, FromRequestParts},
     http::request::Parts,
 };
 use governor::{
@@ -23,7 +23,7 @@ use governor::{
     clock::{Clock, DefaultClock},
 };
 
-use crate::{app::AppState, error::ApiError};
+use crate::error::ApiError;
 
 fn quota(per_second: u32, burst: u32) -> Quota {
     Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
@@ -177,13 +177,18 @@ pub fn client_ip<'a>(
         .unwrap_or(peer)
 }
 
-impl FromRequestParts<AppState> for ClientIp {
+/// The proxies whose `X-Forwarded-For` is believed (the application state provides them).
+#[derive(Clone, Debug, Default)]
+pub struct TrustedProxies(pub Vec<IpAddr>);
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    S: Send + Sync,
+    TrustedProxies: FromRef<S>,
+{
     type Rejection = Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -199,7 +204,7 @@ impl FromRequestParts<AppState> for ClientIp {
         Ok(ClientIp(Some(client_ip(
             peer,
             forwarded,
-            &state.config.trusted_proxy_list(),
+            &TrustedProxies::from_ref(state).0,
         ))))
     }
 }

@@ -3,14 +3,13 @@
 use std::{sync::OnceLock, time::Instant};
 
 use axum::{
-    extract::{MatchedPath, Request, State},
+    extract::{MatchedPath, Request},
     http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-
-use crate::app::AppState;
+use switchboard_store::Store;
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -51,11 +50,11 @@ pub fn job_finished(kind: &str, ok: bool, dead: bool) {
 }
 
 /// `GET /metrics`
-pub async fn render(State(state): State<AppState>) -> Response {
+pub async fn render(store: &Store) -> Response {
     for status in ["queued", "running", "dead"] {
         metrics::gauge!("job_queue_depth", "status" => status).set(0.0);
     }
-    if let Ok(counts) = state.store.job_counts().await {
+    if let Ok(counts) = store.job_counts().await {
         for (status, n) in counts {
             metrics::gauge!("job_queue_depth", "status" => status).set(n as f64);
         }

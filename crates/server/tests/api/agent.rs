@@ -69,9 +69,7 @@ impl<'a> Sms<'a> {
             "twilio_sms"
         };
         let r = app
-            .post(
-                "/api/v1/channels",
-                key,
+            .create_channel(key,
                 json!({"kind": kind, "address": OUR_NUMBER, "api_base": fake.url(),
                        "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
             )
@@ -263,7 +261,7 @@ async fn english_over_sms_books_cancels_moves_and_offers_alternatives() {
 
     // Somebody else has 3 PM tomorrow: the nearest free times are offered instead.
     let r = app
-        .post("/api/v1/appointments", key, json!({"service_id": haircut, "start": at(tz, tomorrow(tz), 15), "customer_phone": "+14155550111"}))
+        .book(key, json!({"service_id": haircut, "start": at(tz, tomorrow(tz), 15), "customer_phone": "+14155550111"}))
         .await;
     assert_eq!(r.status(), 201);
     let r = c.say("haircut tomorrow at 3pm").await;
@@ -323,7 +321,7 @@ async fn russian_over_telegram_books_and_cancels() {
     let key = &a.owner_key;
     let fake = telegram::spawn().await.unwrap();
     let r = app
-        .post("/api/v1/channels", key, json!({"kind": "telegram", "address": "bella_bot", "api_base": fake.url(), "credentials": {"bot_token": "123:ABC", "secret_token": "tg-secret"}}))
+        .create_channel(key, json!({"kind": "telegram", "address": "bella_bot", "api_base": fake.url(), "credentials": {"bot_token": "123:ABC", "secret_token": "tg-secret"}}))
         .await;
     assert_eq!(r.status(), 201);
     let ch: Value = r.json().await.unwrap();
@@ -431,7 +429,7 @@ async fn a_burst_of_messages_is_one_turn() {
         fake.message_requests().is_empty(),
         "no answer inside the burst window"
     );
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    app.clock.advance(Duration::from_millis(900));
     app.state.worker.drain().await.unwrap();
     let replies = fake.message_requests();
     assert_eq!(replies.len(), 1, "one reply to the whole burst");

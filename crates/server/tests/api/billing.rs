@@ -21,17 +21,12 @@ pub(crate) fn unix_now() -> i64 {
 /// An `api` channel and one inbound message from PHONE: a customer with a conversation.
 pub(crate) async fn customer_with_conversation(app: &TestApp, key: &str) -> (String, String) {
     let r = app
-        .post(
-            "/api/v1/channels",
-            key,
-            json!({"kind": "api", "name": "api", "address": "api"}),
-        )
+        .create_channel(key, json!({"kind": "api", "name": "api", "address": "api"}))
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let ch: Value = r.json().await.unwrap();
     let r = app
-        .post(
-            "/api/v1/messages/inbound",
+        .post_inbound(
             key,
             json!({"channel_id": ch["id"], "message_id": "m1", "from": PHONE, "text": "hello"}),
         )

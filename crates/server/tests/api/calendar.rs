@@ -18,8 +18,7 @@ pub fn all_week(start: &str, end: &str) -> Value {
 /// A haircut (60 min, $40, on the hour) and Anna, who works every day 09:00-18:00.
 pub async fn salon(app: &TestApp, key: &str) -> (String, String) {
     let r = app
-        .post(
-            "/api/v1/services",
+        .create_service(
             key,
             json!({"names": {"en": "Haircut", "ru": "Стрижка", "he": "תספורת"}, "duration_min": 60,
                    "price_minor": 4000, "currency": "USD", "step_min": 60}),
@@ -29,8 +28,7 @@ pub async fn salon(app: &TestApp, key: &str) -> (String, String) {
     let haircut: Value = r.json().await.unwrap();
     let haircut = haircut["id"].as_str().unwrap().to_string();
     let r = app
-        .post(
-            "/api/v1/staff",
+        .create_staff(
             key,
             json!({"name": "Anna", "hours": all_week("09:00", "18:00"), "service_ids": [haircut]}),
         )
@@ -53,7 +51,7 @@ pub fn tomorrow(tz: Tz) -> NaiveDate {
 }
 
 async fn book(app: &TestApp, key: &str, body: Value) -> reqwest::Response {
-    app.post("/api/v1/appointments", key, body).await
+    app.book(key, body).await
 }
 
 async fn setup() -> (TestApp, Seeded, String, String) {
@@ -70,8 +68,7 @@ async fn services_staff_time_off_slots_and_appointments() {
     let tz: Tz = TZ.parse().unwrap();
     // Validation.
     assert_error(
-        app.post(
-            "/api/v1/services",
+        app.create_service(
             key,
             json!({"names": {"en": "X"}, "duration_min": 7, "price_minor": 1, "currency": "USD"}),
         )
@@ -81,8 +78,7 @@ async fn services_staff_time_off_slots_and_appointments() {
     )
     .await;
     assert_error(
-        app.post(
-            "/api/v1/services",
+        app.create_service(
             key,
             json!({"names": {"xx": "X"}, "duration_min": 30, "price_minor": 1, "currency": "USD"}),
         )
@@ -92,8 +88,7 @@ async fn services_staff_time_off_slots_and_appointments() {
     )
     .await;
     assert_error(
-        app.post(
-            "/api/v1/services",
+        app.create_service(
             key,
             json!({"names": {"en": "X"}, "duration_min": 30, "price_minor": 1, "currency": "usd"}),
         )
@@ -103,8 +98,7 @@ async fn services_staff_time_off_slots_and_appointments() {
     )
     .await;
     assert_error(
-        app.post(
-            "/api/v1/staff",
+        app.create_staff(
             key,
             json!({"name": "Bob", "hours": {"mon": [{"start": "18:00", "end": "09:00"}]}}),
         )
@@ -436,7 +430,7 @@ async fn an_expired_hold_frees_its_slot() {
         r["slots"][0]["start_local"].as_str().unwrap()[11..].to_string()
     };
     assert_eq!(first_free().await, "10:00");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.clock.advance(std::time::Duration::from_millis(1100));
     // Expired: offered again, and holdable again.
     assert_eq!(first_free().await, "09:00");
     tenant.hold_slot(&hold).await.unwrap();
@@ -450,9 +444,7 @@ async fn buffers_are_kept_by_search_and_database_and_odd_input_is_refused() {
     let tz: Tz = TZ.parse().unwrap();
     // Colouring needs 30 minutes of clean-up after it.
     let r = app
-        .post(
-            "/api/v1/services",
-            key,
+        .create_service(key,
             json!({"names": {"en": "Colour"}, "duration_min": 60, "price_minor": 9000, "currency": "USD", "buffer_after_min": 30, "step_min": 30}),
         )
         .await;

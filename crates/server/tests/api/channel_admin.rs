@@ -4,7 +4,7 @@
 //! inbound message delivered twice answers the first delivery's conversation.
 use reqwest::Method;
 use serde_json::{Value, json};
-use switchboard_server::messaging::creds::Credentials;
+use switchboard_messaging::Credentials;
 use switchboard_test_support::twilio;
 
 use crate::helpers::{TestApp, assert_error, spawn_app};
@@ -15,9 +15,7 @@ const OUR_NUMBER: &str = "+14155559999";
 
 async fn sms_channel(app: &TestApp, key: &str) -> Value {
     let r = app
-        .post(
-            "/api/v1/channels",
-            key,
+        .create_channel(key,
             json!({"kind": "twilio_sms", "name": "Front desk SMS", "address": OUR_NUMBER,
                    "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
         )
@@ -28,11 +26,7 @@ async fn sms_channel(app: &TestApp, key: &str) -> Value {
 
 async fn api_channel(app: &TestApp, key: &str) -> String {
     let r = app
-        .post(
-            "/api/v1/channels",
-            key,
-            json!({"kind": "api", "name": "web chat"}),
-        )
+        .create_channel(key, json!({"kind": "api", "name": "web chat"}))
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let v: Value = r.json().await.unwrap();
@@ -44,9 +38,7 @@ async fn delete(app: &TestApp, path: &str, key: &str) -> reqwest::Response {
 }
 
 async fn inbound(app: &TestApp, key: &str, channel: &str, message_id: &str) -> reqwest::Response {
-    app.post(
-        "/api/v1/messages/inbound",
-        key,
+    app.post_inbound(key,
         json!({"channel_id": channel, "message_id": message_id, "from": "+14155550123", "text": "hello"}),
     )
     .await

@@ -66,7 +66,7 @@ impl Channel {
                 (Fake::Meta(fake), body)
             }
         };
-        let r = app.post("/api/v1/channels", key, body).await;
+        let r = app.create_channel(key, body).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         let ch: Value = r.json().await.unwrap();
         Self {

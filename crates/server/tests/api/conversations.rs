@@ -62,7 +62,7 @@ pub(crate) async fn team_salon(app: &TestApp) -> Team {
                "price_minor": 3000, "currency": "USD", "step_min": 15,
                "aliases": ["nails", "ногти", "ציפורניים"]}),
     ] {
-        let r = app.post("/api/v1/services", key, body).await;
+        let r = app.create_service(key, body).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         let v: Value = r.json().await.unwrap();
         ids.push(v["id"].as_str().unwrap().to_string());
@@ -70,8 +70,7 @@ pub(crate) async fn team_salon(app: &TestApp) -> Team {
     let mut staff = Vec::new();
     for name in ["Anna", "Dana"] {
         let r = app
-            .post(
-                "/api/v1/staff",
+            .create_staff(
                 key,
                 json!({"name": name, "hours": all_week("09:00", "18:00"), "service_ids": ids}),
             )
@@ -126,8 +125,7 @@ async fn a_named_staff_member_is_honoured_or_the_customer_hears_she_is_busy() {
     let day = tomorrow(tz());
     // Anna is taken tomorrow at 3 PM by someone else.
     let r = app
-        .post(
-            "/api/v1/appointments",
+        .book(
             key,
             json!({"service_id": t.haircut, "staff_id": t.anna,
                "start": at(day, 15, 0), "customer_phone": "+14155550150"}),

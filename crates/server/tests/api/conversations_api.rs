@@ -20,7 +20,7 @@ async fn auto_acknowledgement_whatsapp_window_and_send_throttle() {
         .await;
     assert_eq!(r.status(), 200);
     let r = app
-        .post("/api/v1/channels", &a.owner_key, json!({"kind": "twilio_whatsapp", "address": OUR_NUMBER, "api_base": fake.url(), "send_rate_per_sec": 1,
+        .create_channel(&a.owner_key, json!({"kind": "twilio_whatsapp", "address": OUR_NUMBER, "api_base": fake.url(), "send_rate_per_sec": 1,
             "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}))
         .await;
     assert_eq!(r.status(), 201);
@@ -54,7 +54,9 @@ async fn auto_acknowledgement_whatsapp_window_and_send_throttle() {
     // once, then one a second).
     let started = std::time::Instant::now();
     for i in 0..6 {
-        let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": format!("part {i}")}})).await;
+        let r = app
+            .post_text(&a.owner_key, &conv, format!("part {i}"))
+            .await;
         assert_eq!(r.status(), 202);
     }
     app.state.worker.drain().await.unwrap();
@@ -67,16 +69,10 @@ async fn auto_acknowledgement_whatsapp_window_and_send_throttle() {
     // 25 hours after the customer's last message only a template may go.
     switchboard_store::on_db!(&app.store.db, w, p => sqlx::query("UPDATE conversations SET last_inbound_at = last_inbound_at - 90000000")
         .execute(p).await.map(|r| r.rows_affected())).unwrap();
-    let r = app
-        .post(
-            "/api/v1/messages",
-            &a.owner_key,
-            json!({"conversation_id": conv, "content": {"type": "text", "body": "late"}}),
-        )
-        .await;
+    let r = app.post_text(&a.owner_key, &conv, "late").await;
     assert_error(r, 422, "whatsapp_window_closed").await;
     let r = app
-        .post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "template", "name": "HX0123456789abcdef0123456789abcdef", "language": "en_US", "variables": ["Dana", "10:00"]}}))
+        .post_message(&a.owner_key, json!({"conversation_id": conv, "content": {"type": "template", "name": "HX0123456789abcdef0123456789abcdef", "language": "en_US", "variables": ["Dana", "10:00"]}}))
         .await;
     assert_eq!(r.status(), 202);
     app.state.worker.drain().await.unwrap();
@@ -93,12 +89,7 @@ async fn conversation_actions_filters_and_send_rate_limit() {
     let fake = twilio::spawn().await.unwrap();
     let ch = twilio_channel(&app, &a.owner_key, "twilio_sms", &fake.url()).await;
     let conv = inbound_conversation(&app, &a.owner_key, &ch, "SM77").await;
-    let users: Value = app
-        .get("/api/v1/users", &a.owner_key)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.list_users(&a.owner_key).await.json().await.unwrap();
     let owner_id = users[0]["id"].as_str().unwrap();
     let actions = format!("/api/v1/conversations/{conv}/actions");
     let act = |body: Value| app.post(&actions, &a.owner_key, body);
@@ -175,12 +166,7 @@ async fn conversation_actions_filters_and_send_rate_limit() {
     )
     .await;
     assert_error(
-        app.post(
-            "/api/v1/messages",
-            &other.owner_key,
-            json!({"conversation_id": conv, "content": {"type": "text", "body": "x"}}),
-        )
-        .await,
+        app.post_text(&other.owner_key, &conv, "x").await,
         404,
         "not_found",
     )
@@ -189,7 +175,7 @@ async fn conversation_actions_filters_and_send_rate_limit() {
     // Sends to one destination beyond its burst get 429 with Retry-After.
     let mut limited = None;
     for i in 0..30 {
-        let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": format!("n{i}")}})).await;
+        let r = app.post_text(&a.owner_key, &conv, format!("n{i}")).await;
         if r.status() == 429 {
             limited = Some(r);
             break;
@@ -203,6 +189,6 @@ async fn conversation_actions_filters_and_send_rate_limit() {
 }
 
 async fn users_of(app: &TestApp, key: &str) -> String {
-    let users: Value = app.get("/api/v1/users", key).await.json().await.unwrap();
+    let users: Value = app.list_users(key).await.json().await.unwrap();
     users[0]["id"].as_str().unwrap().to_string()
 }

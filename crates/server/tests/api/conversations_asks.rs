@@ -113,8 +113,7 @@ async fn several_appointments_are_all_listed_and_cancel_acts_on_the_one_named() 
         let h = 10 + 2 * u32::try_from(i).unwrap();
         for (service, offset) in [(&t.haircut, 0), (&t.manicure, 1), (&t.haircut, 2)] {
             let r = app
-                .post(
-                    "/api/v1/appointments",
+                .book(
                     key,
                     json!({"service_id": service,
                        "start": at(day + Duration::days(offset), h, 0), "customer_phone": phone}),

@@ -163,12 +163,7 @@ async fn malformed_requests_get_stable_errors() {
         .await
         .unwrap();
     assert_error(r, 401, "unauthorized").await;
-    assert_error(
-        app.get("/api/v1/users", ADMIN).await,
-        400,
-        "business_required",
-    )
-    .await;
+    assert_error(app.list_users(ADMIN).await, 400, "business_required").await;
 
     // Paths, queries, routes and methods.
     assert_error(

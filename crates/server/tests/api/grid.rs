@@ -19,8 +19,7 @@ fn at_hm(tz: Tz, date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
 /// A 45-minute manicure with no step of its own, and Lena, who works 09:00-18:00 every day.
 async fn manicure(app: &TestApp, key: &str) -> String {
     let r = app
-        .post(
-            "/api/v1/services",
+        .create_service(
             key,
             json!({"names": {"en": "Manicure", "ru": "Маникюр", "he": "מניקור"}, "duration_min": 45,
                    "price_minor": 3000, "currency": "USD"}),
@@ -35,8 +34,7 @@ async fn manicure(app: &TestApp, key: &str) -> String {
         "no step: the business grid"
     );
     let r = app
-        .post(
-            "/api/v1/staff",
+        .create_staff(
             key,
             json!({"name": "Lena", "hours": all_week("09:00", "18:00"), "service_ids": [id]}),
         )
@@ -53,8 +51,7 @@ async fn setup() -> (TestApp, Seeded, String, Tz) {
 }
 
 async fn book(app: &TestApp, key: &str, service: &str, start: DateTime<Utc>) -> reqwest::Response {
-    app.post(
-        "/api/v1/appointments",
+    app.book(
         key,
         json!({"service_id": service, "start": start, "customer_phone": "+12125550123"}),
     )

@@ -127,11 +127,7 @@ async fn messages_a_person_answered_during_the_pause_are_not_answered_again() {
         .say(&app, CUSTOMER, "Can I book a haircut tomorrow?")
         .await;
     let r = app
-        .post(
-            "/api/v1/messages",
-            &a.owner_key,
-            json!({"conversation_id": conversation, "content": {"type": "text", "body": "Sure, booked you at 10."}}),
-        )
+        .post_text(&a.owner_key, &conversation, "Sure, booked you at 10.")
         .await;
     assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
     app.state.worker.drain().await.unwrap();

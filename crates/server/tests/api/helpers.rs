@@ -3,10 +3,13 @@
 
 use reqwest::{Client, Method, Response};
 use serde_json::{Value, json};
+use switchboard_domain::time::ManualClock;
 use switchboard_server::{AppState, Config, launch};
 use switchboard_store::Store;
 use switchboard_test_support::db::{self, TestDb};
 use tokio_util::sync::CancellationToken;
+
+mod requests;
 
 pub const ADMIN: &str = "test-admin-token-0123456789";
 
@@ -18,6 +21,9 @@ pub struct TestApp {
     pub shutdown: CancellationToken,
     pub server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub db: TestDb,
+    /// The app's clock: the wall clock plus what a test advanced, so a test moves past a
+    /// lease, an expiry or a burst window instead of sleeping.
+    pub clock: ManualClock,
 }
 
 /// A running app whose worker pool is off: tests drive jobs with `drain`.
@@ -37,7 +43,13 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     // The fake providers listen on loopback, which the outbound guard refuses by default.
     config.outbound_allow = "127.0.0.1".into();
     tweak(&mut config);
-    let state = AppState::new(config).await.unwrap();
+    let clock = ManualClock::running();
+    let store = Store::connect(&config.database_url)
+        .await
+        .unwrap()
+        .with_clock(clock.clock());
+    store.migrate().await.unwrap();
+    let state = AppState::with_store(config, store).unwrap();
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(launch(listener, state.clone(), shutdown.clone()));
     TestApp {
@@ -48,6 +60,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         shutdown,
         server: Some(server),
         db,
+        clock,
     }
 }
 

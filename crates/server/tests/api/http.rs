@@ -145,3 +145,22 @@ async fn a_taken_business_slug_is_409_naming_the_slug() {
     );
     app.stop().await;
 }
+
+/// A caller's request id that is not safe to log is replaced by a fresh UUID, which the
+/// response and its error body carry.
+#[tokio::test]
+async fn an_unfit_request_id_is_replaced() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/nowhere"))
+        .header("x-request-id", "two words")
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_ne!(id, "two words");
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["request_id"], id.as_str());
+}

@@ -17,8 +17,7 @@ async fn sunday_to_thursday_salon(
         .await;
     let key = a.owner_key.as_str();
     let r = app
-        .post(
-            "/api/v1/services",
+        .create_service(
             key,
             json!({"names": {"en": "Haircut", "ru": "Стрижка", "he": "תספורת"}, "duration_min": 60,
                    "price_minor": 12000, "currency": "ILS"}),
@@ -29,8 +28,7 @@ async fn sunday_to_thursday_salon(
     let day = json!([{"start": "09:00", "end": "18:00"}]);
     let hours = json!({"sun": day, "mon": day, "tue": day, "wed": day, "thu": day});
     let r = app
-        .post(
-            "/api/v1/staff",
+        .create_staff(
             key,
             json!({"name": "Dana", "hours": hours, "service_ids": [haircut["id"]]}),
         )
@@ -46,7 +44,7 @@ async fn sunday_to_thursday_salon(
         .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     let r = app
-        .post("/api/v1/channels", key, json!({"kind": "telegram", "address": "dana_bot", "api_base": fake.url(), "credentials": {"bot_token": "123:ABC", "secret_token": "tg-secret"}}))
+        .create_channel(key, json!({"kind": "telegram", "address": "dana_bot", "api_base": fake.url(), "credentials": {"bot_token": "123:ABC", "secret_token": "tg-secret"}}))
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let ch: Value = r.json().await.unwrap();

@@ -31,16 +31,16 @@ impl JobHandler for Record {
     }
 }
 
-struct AlwaysFails(Log);
+/// Fails every run, noting when it ran by the app's clock.
+struct AlwaysFails {
+    runs: Arc<Mutex<Vec<i64>>>,
+    clock: switchboard_domain::time::Clock,
+}
 
 #[async_trait]
 impl JobHandler for AlwaysFails {
     async fn run(&self, _job: &Job) -> Result<(), JobError> {
-        self.0
-            .0
-            .lock()
-            .unwrap()
-            .push(("fail".into(), Instant::now()));
+        self.runs.lock().unwrap().push(self.clock.now_ms());
         Err(JobError::retry("upstream answered 503"))
     }
 }
@@ -118,10 +118,14 @@ async fn idempotency_keys_and_per_key_order() {
 async fn retryable_failures_back_off_and_end_dead() {
     let app = spawn_app().await;
     let a = app.seed_business("Jobs Co").await;
-    let log = Log::default();
+    let runs = Arc::new(Mutex::new(Vec::new()));
+    let failing = AlwaysFails {
+        runs: runs.clone(),
+        clock: app.clock.clock(),
+    };
     let worker = Worker::builder(app.store.clone())
         .config(fast())
-        .handler("test.fails", AlwaysFails(log.clone()))
+        .handler("test.fails", failing)
         .build();
     let biz = a.business_id.parse().unwrap();
     let id = app
@@ -142,16 +146,16 @@ async fn retryable_failures_back_off_and_end_dead() {
         if job.status == JobStatus::Dead || Instant::now() > deadline {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        app.clock.advance(Duration::from_millis(100));
     }
     let job = app.store.get_job(id).await.unwrap();
     assert_eq!(job.status, JobStatus::Dead);
     assert_eq!(job.attempts, 4);
     assert_eq!(job.last_error.as_deref(), Some("upstream answered 503"));
-    let times: Vec<Instant> = log.0.lock().unwrap().iter().map(|(_, t)| *t).collect();
+    let times = runs.lock().unwrap().clone();
     assert_eq!(times.len(), 4, "ran exactly max_attempts times");
-    let gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
-    assert!(gaps[0] >= Duration::from_millis(225), "{gaps:?}");
+    let gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps[0] >= 225, "{gaps:?} ms");
     assert!(
         gaps.windows(2).all(|g| g[1] > g[0]),
         "delays must grow: {gaps:?}"
@@ -216,7 +220,7 @@ async fn a_job_whose_worker_vanished_is_claimed_again_after_its_lease() {
             .is_empty(),
         "leased job is not claimable"
     );
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    app.clock.advance(Duration::from_millis(1600));
     assert_eq!(app.state.worker.drain().await.unwrap(), 1);
     let job = app.store.get_job(id).await.unwrap();
     assert_eq!(job.status, JobStatus::Done);

@@ -8,7 +8,7 @@ use switchboard_test_support::openai::{FakeOpenAi, ScriptedReply};
 
 use crate::calendar::salon;
 use crate::chat::{Channel, Path, agent_settings};
-use crate::helpers::spawn_app_with;
+use crate::helpers::{TestApp, spawn_app_with};
 
 /// Waits until the business has sent `n` messages to `to`; the time it took.
 async fn until_sent(channel: &Channel, to: &str, n: usize, since: Instant) -> Duration {
@@ -18,6 +18,23 @@ async fn until_sent(channel: &Channel, to: &str, n: usize, since: Instant) -> Du
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     since.elapsed()
+}
+
+/// Waits until no job is queued or running: every turn and send the messages caused is over,
+/// so a reply that was going to be sent has been.
+async fn until_idle(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let counts = app.store.job_counts().await.unwrap();
+        if !counts
+            .iter()
+            .any(|(status, n)| *n > 0 && (status == "queued" || status == "running"))
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "jobs still pending: {counts:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 #[tokio::test]
@@ -64,8 +81,7 @@ async fn a_quick_burst_gets_one_reply() {
         .deliver(&app, customer, "what services do you offer?")
         .await;
     until_sent(&channel, customer, 1, t0).await;
-    // Give a second reply every chance to appear.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    until_idle(&app).await;
     let sent = channel.sent_to(customer);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(
@@ -96,12 +112,16 @@ async fn a_message_written_while_the_model_thinks_joins_the_reply() {
     let t0 = Instant::now();
     channel.deliver(&app, customer, "Hi").await;
     // The turn starts after the burst window and waits on the model: write again meanwhile.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while model.bodies().is_empty() {
+        assert!(Instant::now() < deadline, "the model was never asked");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     channel
         .deliver(&app, customer, "do you cut hair on Sundays?")
         .await;
     until_sent(&channel, customer, 1, t0).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    until_idle(&app).await;
     assert_eq!(channel.sent_to(customer), ["an answer to both"]);
     let last = model.bodies().last().unwrap().to_string();
     assert!(last.contains("Sundays"), "the model saw the second message");

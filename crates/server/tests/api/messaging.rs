@@ -10,9 +10,7 @@ pub(crate) const OUR_NUMBER: &str = "+14155559999";
 
 pub(crate) async fn twilio_channel(app: &TestApp, key: &str, kind: &str, api_base: &str) -> Value {
     let r = app
-        .post(
-            "/api/v1/channels",
-            key,
+        .create_channel(key,
             json!({"kind": kind, "address": OUR_NUMBER, "api_base": api_base,
                    "credentials": {"account_sid": "AC00000000000000000000000000000000", "auth_token": TOKEN}}),
         )
@@ -246,14 +244,16 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
         500,
         twilio::error_body(20500, "Internal Server Error", 500),
     );
-    let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "Your visit is confirmed"}})).await;
+    let r = app
+        .post_text(&a.owner_key, &conv, "Your visit is confirmed")
+        .await;
     assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
     let sent: Value = r.json().await.unwrap();
     let msg_id = sent["message_ids"][0].as_str().unwrap().to_string();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while fake.message_requests().len() < 2 && std::time::Instant::now() < deadline {
         app.state.worker.drain().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        app.clock.advance(std::time::Duration::from_millis(20));
     }
     assert_eq!(
         fake.message_requests().len(),
@@ -268,7 +268,12 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
     let tenant = app.store.tenant(a.business_id.parse().unwrap());
     let row = tenant.get_message(msg_id.parse().unwrap()).await.unwrap();
     assert!(
-        matches!(row.status.as_str(), "queued" | "sending" | "sent"),
+        matches!(
+            row.status,
+            switchboard_store::messaging::MessageStatus::Queued
+                | switchboard_store::messaging::MessageStatus::Sending
+                | switchboard_store::messaging::MessageStatus::Sent
+        ),
         "{}",
         row.status
     );
@@ -303,7 +308,10 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
         );
     }
     let row = tenant.get_message(msg_id.parse().unwrap()).await.unwrap();
-    assert_eq!(row.status, "read");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Read
+    );
     assert!(row.sent_at.is_some() && row.delivered_at.is_some() && row.read_at.is_some());
 
     // A 400 is a permanent failure with the provider's code, and is not retried.
@@ -312,8 +320,8 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
         400,
         twilio::error_body(21211, "The 'To' number is not a valid phone number.", 400),
     );
-    let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
-    let again = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
+    let r = app.post_message(&a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
+    let again = app.post_message(&a.owner_key, json!({"conversation_id": conv, "content": {"type": "text", "body": "second"}, "idempotency_key": "k-2"})).await;
     let first: Value = r.json().await.unwrap();
     let second: Value = again.json().await.unwrap();
     assert_eq!(
@@ -323,14 +331,17 @@ async fn outbox_retries_server_errors_and_fails_permanently_on_client_errors() {
     let before = fake.message_requests().len();
     for _ in 0..3 {
         app.state.worker.drain().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+        app.clock.advance(std::time::Duration::from_millis(60));
     }
     assert_eq!(fake.message_requests().len(), before + 1);
     let row = tenant
         .get_message(first["message_ids"][0].as_str().unwrap().parse().unwrap())
         .await
         .unwrap();
-    assert_eq!(row.status, "failed");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Failed
+    );
     assert_eq!(row.error_code.as_deref(), Some("21211"));
     app.stop().await;
 }

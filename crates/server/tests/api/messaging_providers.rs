@@ -13,7 +13,7 @@ async fn meta_handshake_signature_and_statuses() {
     let a = app.seed_business("Meta Shop").await;
     let fake = meta::spawn().await.unwrap();
     let r = app
-        .post("/api/v1/channels", &a.owner_key, json!({"kind": "meta_whatsapp", "address": "106540352242922", "api_base": fake.url(),
+        .create_channel(&a.owner_key, json!({"kind": "meta_whatsapp", "address": "106540352242922", "api_base": fake.url(),
             "credentials": {"access_token": "EAAG-token", "app_secret": "meta-app-secret", "verify_token": "verify-me"}}))
         .await;
     assert_eq!(r.status(), 201);
@@ -95,13 +95,7 @@ async fn meta_handshake_signature_and_statuses() {
         .await
         .unwrap();
     let conv = convs["items"][0]["id"].as_str().unwrap();
-    let r = app
-        .post(
-            "/api/v1/messages",
-            &a.owner_key,
-            json!({"conversation_id": conv, "content": {"type": "text", "body": "Здравствуйте!"}}),
-        )
-        .await;
+    let r = app.post_text(&a.owner_key, &conv, "Здравствуйте!").await;
     assert_eq!(r.status(), 202);
     app.state.worker.drain().await.unwrap();
     let sent = fake.message_requests();
@@ -130,7 +124,10 @@ async fn meta_handshake_signature_and_statuses() {
         );
     }
     let row = tenant.get_message(msg_id).await.unwrap();
-    assert_eq!(row.status, "read");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Read
+    );
     assert!(row.read_at.is_some() && row.delivered_at.is_some());
     app.stop().await;
 }
@@ -140,7 +137,7 @@ async fn telegram_secret_token_and_replies() {
     let app = spawn_app().await;
     let a = app.seed_business("Bot Shop").await;
     let fake = telegram::spawn().await.unwrap();
-    let r = app.post("/api/v1/channels", &a.owner_key, json!({"kind": "telegram", "address": "demo_bot", "api_base": fake.url(), "credentials": {"bot_token": "123:ABC", "secret_token": "tg-secret"}})).await;
+    let r = app.create_channel(&a.owner_key, json!({"kind": "telegram", "address": "demo_bot", "api_base": fake.url(), "credentials": {"bot_token": "123:ABC", "secret_token": "tg-secret"}})).await;
     assert_eq!(r.status(), 201);
     let ch: Value = r.json().await.unwrap();
     let id = ch["id"].as_str().unwrap();
@@ -181,7 +178,7 @@ async fn telegram_secret_token_and_replies() {
         .await
         .unwrap();
     let conv = convs["items"][0]["id"].as_str().unwrap();
-    let r = app.post("/api/v1/messages", &a.owner_key, json!({"conversation_id": conv, "content": {"type": "keyboard", "text": "Pick a time", "buttons": [{"label": "10:00", "data": "slot:1"}]}})).await;
+    let r = app.post_message(&a.owner_key, json!({"conversation_id": conv, "content": {"type": "keyboard", "text": "Pick a time", "buttons": [{"label": "10:00", "data": "slot:1"}]}})).await;
     assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
     app.state.worker.drain().await.unwrap();
     let sent = fake.sent();
@@ -222,7 +219,7 @@ async fn a_disabled_feature_answers_403_with_the_stable_body() {
         200
     );
     let body = assert_error(
-        app.post("/api/v1/channels", &a.owner_key, json!({"kind": "twilio_whatsapp", "address": OUR_NUMBER, "credentials": {"account_sid": "AC1", "auth_token": "t"}})).await,
+        app.create_channel(&a.owner_key, json!({"kind": "twilio_whatsapp", "address": OUR_NUMBER, "credentials": {"account_sid": "AC1", "auth_token": "t"}})).await,
         403,
         "feature_disabled",
     )
@@ -237,7 +234,7 @@ async fn whatsapp_web_bridge_registration_secret_and_health() {
     let a = app.seed_business("Bridge Shop").await;
     let fake = evolution::spawn().await.unwrap();
     let r = app
-        .post("/api/v1/channels", &a.owner_key, json!({"kind": "whatsapp_web", "address": "shop1", "api_base": fake.url(), "credentials": {"api_key": "evo-key"}}))
+        .create_channel(&a.owner_key, json!({"kind": "whatsapp_web", "address": "shop1", "api_base": fake.url(), "credentials": {"api_key": "evo-key"}}))
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let ch: Value = r.json().await.unwrap();
@@ -294,7 +291,7 @@ async fn telegram_long_polling_stores_updates_once() {
     let app = spawn_app().await;
     let a = app.seed_business("Polling Bot").await;
     let fake = telegram::spawn().await.unwrap();
-    let r = app.post("/api/v1/channels", &a.owner_key, json!({"kind": "telegram", "api_base": fake.url(), "polling": true, "credentials": {"bot_token": "42:XYZ"}})).await;
+    let r = app.create_channel(&a.owner_key, json!({"kind": "telegram", "api_base": fake.url(), "polling": true, "credentials": {"bot_token": "42:XYZ"}})).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let ch: Value = r.json().await.unwrap();
     let row = app
@@ -303,9 +300,7 @@ async fn telegram_long_polling_stores_updates_once() {
         .get_channel(ch["id"].as_str().unwrap().parse().unwrap())
         .await
         .unwrap();
-    assert!(switchboard_server::messaging::telegram_poll::is_polling(
-        &row
-    ));
+    assert!(switchboard_messaging::telegram_poll::is_polling(&row));
     fake.push_update(telegram::text_update(
         7001,
         777,
@@ -320,12 +315,13 @@ async fn telegram_long_polling_stores_updates_once() {
         None,
         "Можно записаться?",
     ));
-    let offset = switchboard_server::messaging::telegram_poll::poll_once(&app.state, &row, None, 0)
+    let poller = switchboard_server::messaging::poller(&app.state);
+    let offset = switchboard_messaging::telegram_poll::poll_once(&poller, &row, None, 0)
         .await
         .unwrap();
     assert_eq!(offset, Some(7003));
     // Seen again (as after a restart without the offset): nothing is stored twice.
-    switchboard_server::messaging::telegram_poll::poll_once(&app.state, &row, None, 0)
+    switchboard_messaging::telegram_poll::poll_once(&poller, &row, None, 0)
         .await
         .unwrap();
     let tenant = app.store.tenant(a.business_id.parse().unwrap());

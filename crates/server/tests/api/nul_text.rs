@@ -42,27 +42,17 @@ async fn api_text_with_a_nul_character_is_a_422_naming_it() {
     let app = spawn_app().await;
     let a = app.seed_business("Nul Api Salon").await;
     let r = app
-        .post(
-            "/api/v1/channels",
-            &a.owner_key,
-            json!({"kind": "api", "name": "chat\u{0}"}),
-        )
+        .create_channel(&a.owner_key, json!({"kind": "api", "name": "chat\u{0}"}))
         .await;
     let body = assert_error(r, 422, "validation_failed").await;
     assert!(body["message"].as_str().unwrap().contains("NUL"), "{body}");
     let r = app
-        .post(
-            "/api/v1/channels",
-            &a.owner_key,
-            json!({"kind": "api", "name": "chat"}),
-        )
+        .create_channel(&a.owner_key, json!({"kind": "api", "name": "chat"}))
         .await;
     assert_eq!(r.status(), 201);
     let ch: Value = r.json().await.unwrap();
     let r = app
-        .post(
-            "/api/v1/messages/inbound",
-            &a.owner_key,
+        .post_inbound(&a.owner_key,
             json!({"channel_id": ch["id"], "message_id": "m1", "from": "+14155550123", "text": "a\u{0}b"}),
         )
         .await;

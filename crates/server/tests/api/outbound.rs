@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use switchboard_domain::{ChannelId, message::ChannelKind};
-use switchboard_server::messaging::creds::Credentials;
+use switchboard_messaging::Credentials;
 use switchboard_store::messaging::NewChannel;
 use switchboard_test_support::{evolution, openai::FakeOpenAi, twilio};
 
@@ -37,7 +37,7 @@ async fn a_private_api_base_is_refused_unless_the_operator_allows_it() {
         "http://[fd00:ec2::254]/".to_string(),
     ] {
         let r = app
-            .post("/api/v1/channels", &a.owner_key, json!({"kind": "whatsapp_web", "address": "shop1", "api_base": base, "credentials": {"api_key": "evo-key"}}))
+            .create_channel(&a.owner_key, json!({"kind": "whatsapp_web", "address": "shop1", "api_base": base, "credentials": {"api_key": "evo-key"}}))
             .await;
         assert_error(r, 422, "outbound_address_blocked").await;
     }
@@ -55,7 +55,7 @@ async fn a_private_api_base_is_refused_unless_the_operator_allows_it() {
     let app = spawn_app_with(|c| c.outbound_allow = "127.0.0.0/8".into()).await;
     let a = app.seed_business("Bridge Shop").await;
     let r = app
-        .post("/api/v1/channels", &a.owner_key, json!({"kind": "whatsapp_web", "address": "shop1", "api_base": bridge.url(), "credentials": {"api_key": "evo-key"}}))
+        .create_channel(&a.owner_key, json!({"kind": "whatsapp_web", "address": "shop1", "api_base": bridge.url(), "credentials": {"api_key": "evo-key"}}))
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     assert!(!bridge.requests().is_empty());
@@ -137,7 +137,7 @@ async fn a_stored_private_base_is_never_called_by_health_checks_or_the_outbox() 
             kind: ChannelKind::WhatsappWeb,
             name: "bridge".into(),
             address: "shop1".into(),
-            credentials: creds.seal(&app.state.secrets, &id.to_string()).unwrap(),
+            credentials: creds.seal(&app.state.secrets, id).unwrap(),
             api_base: Some(bridge.url()),
             settings: json!({}),
         })
@@ -177,13 +177,7 @@ async fn a_stored_private_base_is_never_called_by_health_checks_or_the_outbox() 
         .await
         .unwrap();
     let conv = convs["items"][0]["id"].as_str().unwrap();
-    let r = app
-        .post(
-            "/api/v1/messages",
-            &a.owner_key,
-            json!({"conversation_id": conv, "content": {"type": "text", "body": "hello"}}),
-        )
-        .await;
+    let r = app.post_text(&a.owner_key, &conv, "hello").await;
     assert_eq!(r.status(), 202);
     let sent: Value = r.json().await.unwrap();
     app.state.worker.drain().await.unwrap();
@@ -192,7 +186,10 @@ async fn a_stored_private_base_is_never_called_by_health_checks_or_the_outbox() 
         .get_message(sent["message_ids"][0].as_str().unwrap().parse().unwrap())
         .await
         .unwrap();
-    assert_eq!(row.status, "failed");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Failed
+    );
     assert_eq!(row.error_code.as_deref(), Some("blocked_address"));
     app.stop().await;
 }
@@ -235,17 +232,11 @@ async fn no_upstream_body_appears_in_any_api_answer() {
         400,
         json!({"code": SECRET, "message": format!("internal: {SECRET}"), "status": 400}),
     );
-    let r = app
-        .post(
-            "/api/v1/messages",
-            &a.owner_key,
-            json!({"conversation_id": conv, "content": {"type": "text", "body": "hi"}}),
-        )
-        .await;
+    let r = app.post_text(&a.owner_key, &conv, "hi").await;
     assert_eq!(r.status(), 202);
     for _ in 0..4 {
         app.state.worker.drain().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        app.clock.advance(std::time::Duration::from_millis(120));
     }
     assert_eq!(fake.message_requests().len(), 2);
     let text = api_text(&app, &a.owner_key, &conv, channel).await;
@@ -256,7 +247,7 @@ async fn no_upstream_body_appears_in_any_api_answer() {
     let bridge = evolution::spawn().await.unwrap();
     bridge.fail_next("/webhook/set", 400, json!({"message": SECRET}));
     let r = app
-        .post("/api/v1/channels", &a.owner_key, json!({"kind": "whatsapp_web", "address": "shop2", "api_base": bridge.url(), "credentials": {"api_key": "evo-key"}}))
+        .create_channel(&a.owner_key, json!({"kind": "whatsapp_web", "address": "shop2", "api_base": bridge.url(), "credentials": {"api_key": "evo-key"}}))
         .await;
     let created = r.text().await.unwrap();
     assert!(created.contains("HTTP 400"), "{created}");

@@ -39,14 +39,7 @@ async fn outbox() -> Outbox {
 impl Outbox {
     /// Queues a text reply through the API and returns its message id.
     async fn reply(&self, body: &str) -> String {
-        let r = self
-            .app
-            .post(
-                "/api/v1/messages",
-                &self.key,
-                json!({"conversation_id": self.conv, "content": {"type": "text", "body": body}}),
-            )
-            .await;
+        let r = self.app.post_text(&self.key, &self.conv, body).await;
         assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
         let v: Value = r.json().await.unwrap();
         v["message_ids"][0].as_str().unwrap().to_string()
@@ -61,11 +54,11 @@ impl Outbox {
             .unwrap()
     }
 
-    /// Runs due jobs a few times, letting retry backoffs pass.
+    /// Runs due jobs a few times, moving the clock past short retry backoffs.
     async fn drain_a_while(&self) {
         for _ in 0..4 {
             self.app.state.worker.drain().await.unwrap();
-            tokio::time::sleep(Duration::from_millis(120)).await;
+            self.app.clock.advance(Duration::from_millis(120));
         }
     }
 
@@ -109,7 +102,10 @@ async fn a_provider_id_seen_before_is_not_an_error_and_nothing_is_sent_twice() {
     for id in [&first, &second] {
         let row = o.row(id).await;
         assert!(row.sent_at.is_some(), "{} recorded as sent", row.status);
-        assert_ne!(row.status, "failed");
+        assert_ne!(
+            row.status,
+            switchboard_store::messaging::MessageStatus::Failed
+        );
     }
     assert_eq!(
         o.row(&first).await.provider_message_id.as_deref(),
@@ -142,7 +138,11 @@ async fn a_failed_write_after_the_provider_accepted_retries_the_write_not_the_se
     o.drain_a_while().await;
     assert_eq!(o.sends(), 1);
     let row = o.row(&id).await;
-    assert_eq!(row.status, "sending", "acceptance not recorded yet");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Sending,
+        "acceptance not recorded yet"
+    );
     assert!(row.sent_at.is_none());
 
     o.exec(
@@ -163,13 +163,16 @@ async fn an_attempt_whose_outcome_is_unknown_is_set_aside_not_sent_again() {
     let id = o.reply("hello").await;
     // A worker marked the attempt and died before the provider answered.
     assert_eq!(
-        o.app.store.begin_send(&id).await.unwrap(),
+        o.app.store.begin_send(id.parse().unwrap()).await.unwrap(),
         switchboard_store::outbox::SendClaim::Claimed
     );
     o.drain_a_while().await;
     assert_eq!(o.sends(), 0);
     let row = o.row(&id).await;
-    assert_eq!(row.status, "failed");
+    assert_eq!(
+        row.status,
+        switchboard_store::messaging::MessageStatus::Failed
+    );
     assert_eq!(row.error_code.as_deref(), Some("outcome_unknown"));
     o.app.stop().await;
 }

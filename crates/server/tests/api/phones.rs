@@ -112,8 +112,7 @@ async fn numbers_typed_by_staff_book_for_every_market() {
     ];
     for (i, phone) in typed.iter().enumerate() {
         let r = app
-            .post(
-                "/api/v1/appointments",
+            .book(
                 &a.owner_key,
                 json!({"service_id": haircut, "start": at(tz, tomorrow(tz), 9 + i as u32),
                        "customer_phone": phone, "customer_name": "Dana"}),
@@ -124,8 +123,7 @@ async fn numbers_typed_by_staff_book_for_every_market() {
         assert_eq!(status, 201, "{phone}: {body}");
     }
     let r = app
-        .post(
-            "/api/v1/appointments",
+        .book(
             &a.owner_key,
             json!({"service_id": haircut, "start": at(tz, tomorrow(tz), 17),
                    "customer_phone": "+972 52-123-45"}),

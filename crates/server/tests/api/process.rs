@@ -190,8 +190,13 @@ async fn two_processes_on_postgres_never_run_a_job_twice() {
         ids.push(store.enqueue(job).await.unwrap().id);
     }
     wait_done(&store, &ids, Duration::from_secs(120)).await;
-    // Give the last log lines a moment to arrive.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The last log lines may still be on their way: wait until every job's line has arrived.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while a.finished_job_ids().len() + b.finished_job_ids().len() < ids.len()
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let mut runs: HashMap<i64, usize> = HashMap::new();
     for id in a.finished_job_ids().into_iter().chain(b.finished_job_ids()) {
         *runs.entry(id).or_default() += 1;

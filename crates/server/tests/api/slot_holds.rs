@@ -63,8 +63,7 @@ async fn another_service_frees_the_held_time_at_once() {
     let key = &a.owner_key;
     let (haircut, anna) = salon(&app, key).await;
     let r = app
-        .post(
-            "/api/v1/services",
+        .create_service(
             key,
             json!({"names": {"en": "Manicure"}, "duration_min": 60, "price_minor": 3000,
                    "currency": "USD", "step_min": 60}),
@@ -123,9 +122,7 @@ async fn a_no_to_the_model_frees_its_held_time_at_once() {
     let mut first = Sms::open(&app, key, &fake, "+14155550123").await;
     let day = tomorrow(tz());
     let book_next = || {
-        app.post(
-            "/api/v1/appointments",
-            key,
+        app.book(key,
             json!({"service_id": haircut, "start": at(day, 11, 0), "customer_phone": "+14155550124"}),
         )
     };

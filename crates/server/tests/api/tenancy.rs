@@ -100,12 +100,7 @@ async fn an_api_key_sees_its_own_business_only() {
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
 
     // Users of another business are invisible too.
-    let users_b: Value = app
-        .get("/api/v1/users", &b.owner_key)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users_b: Value = app.list_users(&b.owner_key).await.json().await.unwrap();
     let user_b = users_b[0]["id"].as_str().unwrap();
     assert_error(
         app.get(&format!("/api/v1/users/{user_b}"), &a.owner_key)
@@ -145,7 +140,7 @@ async fn roles_are_checked_per_route() {
         .unwrap()
         .to_string();
 
-    assert_error(app.get("/api/v1/users", &agent_key).await, 403, "forbidden").await;
+    assert_error(app.list_users(&agent_key).await, 403, "forbidden").await;
     assert_error(
         app.post("/api/v1/api-keys", &agent_key, json!({"name": "x"}))
             .await,
@@ -289,7 +284,7 @@ async fn revoked_keys_and_deactivated_users_lose_access() {
         digits.len() == 8 && digits.chars().all(|c| c.is_ascii_hexdigit()),
         "{prefix}"
     );
-    assert_eq!(app.get("/api/v1/users", secret).await.status(), 200);
+    assert_eq!(app.list_users(secret).await.status(), 200);
     let r = app
         .request(
             Method::DELETE,
@@ -299,7 +294,7 @@ async fn revoked_keys_and_deactivated_users_lose_access() {
         )
         .await;
     assert_eq!(r.status(), 200);
-    assert_error(app.get("/api/v1/users", secret).await, 401, "unauthorized").await;
+    assert_error(app.list_users(secret).await, 401, "unauthorized").await;
     // The key list never shows a secret.
     let keys = app
         .get("/api/v1/api-keys", &a.owner_key)
@@ -356,4 +351,23 @@ async fn revoked_keys_and_deactivated_users_lose_access() {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
     app.stop().await;
+}
+
+/// Staff and API keys answer times in RFC 3339 with an offset.
+#[tokio::test]
+async fn users_and_keys_answer_rfc3339_times() {
+    let app = spawn_app().await;
+    let a = app.seed_business("Times Inc").await;
+    for path in ["/api/v1/users", "/api/v1/api-keys"] {
+        let list: Value = app.get(path, &a.owner_key).await.json().await.unwrap();
+        let at = list[0]["created_at"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(at.ends_with("+00:00"), "{path}: {at}");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(&at).is_ok(),
+            "{path}: {at}"
+        );
+    }
 }

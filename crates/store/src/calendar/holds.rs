@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use switchboard_domain::{
     ConversationId, CustomerId, HoldId, ServiceId, StaffId, booking::SlotHold, calendar::Interval,
-    time::now_ms,
 };
 
 use super::*;
@@ -59,7 +58,7 @@ impl TenantStore {
             .bind(self.business_id)
             .bind(from)
             .bind(to)
-            .bind(now_ms())
+            .bind(self.store.clock.now_ms())
             .bind(own.conversation)
             .bind(own.hold)
             .bind(own.appointment)
@@ -79,7 +78,7 @@ impl TenantStore {
     /// Holds a slot for a while. A conversation holds at most one slot: its earlier hold is
     /// given up in the same transaction.
     pub async fn hold_slot(&self, h: &NewHold) -> StoreResult<SlotHold> {
-        let now = now_ms();
+        let now = self.store.clock.now_ms();
         let id = HoldId::new();
         let expires_at = now + h.ttl_ms.max(1000);
         let staff = h.staff_id;

@@ -79,7 +79,6 @@ pub async fn operator_ledger(
     AppPath(id): AppPath<OperatorId>,
     AppQuery(q): AppQuery<LedgerQuery>,
 ) -> ApiResult<AppJson<LedgerPage>> {
-    tenant.require_feature(switchboard_billing::FEATURE)?;
     let op = operators::get(&tenant.store, id).await?;
     // Operators see their own earnings; money roles see everyone's.
     let own = matches!(&tenant.principal, Principal::User { user, .. }

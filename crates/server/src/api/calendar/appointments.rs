@@ -39,7 +39,6 @@ pub async fn list_appointments(
     tenant: Tenant,
     AppQuery(q): AppQuery<AppointmentQuery>,
 ) -> ApiResult<AppJson<Vec<Appointment>>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     let status = q
         .status
         .as_deref()
@@ -93,7 +92,6 @@ pub async fn create_appointment(
     tenant: Tenant,
     AppJson(body): AppJson<AppointmentInput>,
 ) -> ApiResult<(StatusCode, AppJson<Appointment>)> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(BOOKERS)?;
     check_time("start", body.start)?;
     let crm = crm(&tenant);
@@ -149,7 +147,6 @@ pub async fn get_appointment(
     tenant: Tenant,
     AppPath(id): AppPath<AppointmentId>,
 ) -> ApiResult<AppJson<Appointment>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     Ok(AppJson(crm(&tenant).get_appointment(id).await?.into()))
 }
 
@@ -171,7 +168,6 @@ pub async fn appointment_action(
     AppPath(id): AppPath<AppointmentId>,
     AppJson(body): AppJson<AppointmentAction>,
 ) -> ApiResult<AppJson<Appointment>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(BOOKERS)?;
     let crm = crm(&tenant);
     let appt = match body.action.as_str() {

@@ -28,7 +28,6 @@ pub async fn list_services(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Vec<Service>>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     Ok(AppJson(schemas::all(
         crm(&tenant).list_services(q.include_inactive).await?,
     )))
@@ -100,7 +99,6 @@ pub async fn create_service(
     tenant: Tenant,
     AppJson(body): AppJson<ServiceInput>,
 ) -> ApiResult<(StatusCode, AppJson<Service>)> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     if body.names.is_none()
         || body.duration_min.is_none()
@@ -147,7 +145,6 @@ pub async fn get_service(
     tenant: Tenant,
     AppPath(id): AppPath<ServiceId>,
 ) -> ApiResult<AppJson<Service>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     Ok(AppJson(crm(&tenant).get_service(id).await?.into()))
 }
 
@@ -160,7 +157,6 @@ pub async fn update_service(
     AppPath(id): AppPath<ServiceId>,
     AppJson(body): AppJson<ServiceInput>,
 ) -> ApiResult<AppJson<Service>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     let crm = crm(&tenant);
     let mut s = crm.get_service(id).await?;
@@ -185,7 +181,6 @@ pub async fn delete_service(
     tenant: Tenant,
     AppPath(id): AppPath<ServiceId>,
 ) -> ApiResult<StatusCode> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     let crm = crm(&tenant);
     let mut s = crm.get_service(id).await?;

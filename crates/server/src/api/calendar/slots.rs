@@ -72,7 +72,6 @@ pub async fn slots(
     tenant: Tenant,
     AppQuery(q): AppQuery<SlotsQuery>,
 ) -> ApiResult<AppJson<SlotsAnswer>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     let tz = business_tz(&tenant.business);
     let now = DateTime::<Utc>::from_timestamp_millis(now_ms()).unwrap_or_else(Utc::now);
     let from = match &q.from {
@@ -161,7 +160,6 @@ pub async fn create_hold(
     tenant: Tenant,
     AppJson(body): AppJson<HoldInput>,
 ) -> ApiResult<(StatusCode, AppJson<SlotHold>)> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(BOOKERS)?;
     check_time("start", body.start)?;
     let ttl = body.ttl_minutes.unwrap_or(10);
@@ -188,7 +186,6 @@ pub async fn create_hold(
     params(("id" = HoldId, Path, description = "Hold id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_hold(tenant: Tenant, AppPath(id): AppPath<HoldId>) -> ApiResult<StatusCode> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(BOOKERS)?;
     crm(&tenant).release_hold(id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -24,7 +24,6 @@ pub async fn list_staff(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<AppJson<Vec<Staff>>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     Ok(AppJson(schemas::all(
         crm(&tenant).list_staff(q.include_inactive).await?,
     )))
@@ -85,7 +84,6 @@ pub async fn create_staff(
     tenant: Tenant,
     AppJson(body): AppJson<StaffInput>,
 ) -> ApiResult<(StatusCode, AppJson<Staff>)> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     let blank = booking::Staff {
         id: StaffId::new(),
@@ -111,7 +109,6 @@ pub async fn create_staff(
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 200, body = Staff), (status = 404, body = ErrorBody)))]
 pub async fn get_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResult<AppJson<Staff>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     Ok(AppJson(crm(&tenant).get_staff(id).await?.into()))
 }
 
@@ -124,7 +121,6 @@ pub async fn update_staff(
     AppPath(id): AppPath<StaffId>,
     AppJson(body): AppJson<StaffInput>,
 ) -> ApiResult<AppJson<Staff>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     let crm = crm(&tenant);
     let current = crm.get_staff(id).await?;
@@ -140,7 +136,6 @@ pub async fn update_staff(
     params(("id" = StaffId, Path, description = "Staff id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_staff(tenant: Tenant, AppPath(id): AppPath<StaffId>) -> ApiResult<StatusCode> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     let crm = crm(&tenant);
     let mut s = crm.get_staff(id).await?;
@@ -173,7 +168,6 @@ pub async fn list_time_off(
     tenant: Tenant,
     AppPath(id): AppPath<StaffId>,
 ) -> ApiResult<AppJson<Vec<TimeOff>>> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     let crm = crm(&tenant);
     crm.get_staff(id).await?;
     let from = to_datetime(now_ms() - 30 * 86_400_000);
@@ -191,7 +185,6 @@ pub async fn add_time_off(
     AppPath(id): AppPath<StaffId>,
     AppJson(body): AppJson<TimeOffInput>,
 ) -> ApiResult<(StatusCode, AppJson<TimeOff>)> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     check_time("start", body.start)?;
     check_time("end", body.end)?;
@@ -218,7 +211,6 @@ pub async fn delete_time_off(
     tenant: Tenant,
     AppPath((id, time_off_id)): AppPath<(StaffId, String)>,
 ) -> ApiResult<StatusCode> {
-    tenant.require_feature(switchboard_domain::Feature::Calendar)?;
     tenant.require_role(MANAGERS)?;
     // A malformed id names no time off: 404, as for an unknown one.
     let entry: TimeOffId = time_off_id.parse().map_err(|_| ApiError::NotFound)?;

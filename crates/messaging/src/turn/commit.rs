@@ -2,6 +2,7 @@
 //! history), run it in the agent crate over the CRM-backed tools, and commit the reply to the
 //! outbox together with the turn's state, record and processed marks.
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -25,8 +26,10 @@ use switchboard_store::{
 };
 use tracing::Instrument;
 
-use super::config::AgentSettings;
-use super::{business_tz, crm_for};
+use switchboard_agent::settings::AgentSettings;
+use switchboard_crm::CrmAdapter;
+
+use super::business_tz;
 
 /// How old the first message of a turn may be for the turn to still start over when more
 /// messages arrive while it runs; past it the customer gets the answer in hand.
@@ -38,6 +41,7 @@ pub(super) struct Turn<'a> {
     pub business: &'a Business,
     pub conv: &'a ConversationRow,
     pub settings: &'a AgentSettings,
+    pub crm: Arc<dyn CrmAdapter>,
     pub llm: Option<LlmConfig>,
 }
 
@@ -52,32 +56,31 @@ impl Turn<'_> {
         let turn_key: MessageId = pending
             .first()
             .ok_or_else(|| JobError::fatal("no message to answer"))?
-            .id
-            .parse()
-            .map_err(JobError::fatal)?;
-        let customer: CustomerId = self.conv.customer_id.parse().map_err(JobError::fatal)?;
-        let conversation: ConversationId = self.conv.id.parse().map_err(JobError::fatal)?;
+            .id;
+        let customer: CustomerId = self.conv.customer_id;
+        let conversation: ConversationId = self.conv.id;
         let text = pending
             .iter()
             .map(|m| m.body.trim())
             .filter(|b| !b.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
-        let crm = crm_for(self.store, self.business);
-        let staff = crm.list_staff(false).await.map_err(JobError::retry)?;
+        let staff = self.crm.list_staff(false).await.map_err(JobError::retry)?;
         let staff_names: HashMap<_, _> = staff.iter().map(|s| (s.id, s.name.clone())).collect();
         let tools = CrmTools::new(
-            crm.clone(),
+            self.crm.clone(),
             Conversation {
                 id: conversation,
                 customer,
-                channel_id: self.conv.channel_id.clone(),
+                channel_id: self.conv.channel_id.to_string(),
                 turn_key,
             },
             self.settings.hold_ttl_ms(),
             staff_names,
         );
-        let ctx = self.context(customer, &tools, crm.as_ref(), &staff).await?;
+        let ctx = self
+            .context(customer, &tools, self.crm.as_ref(), &staff)
+            .await?;
         let state: RuleState =
             serde_json::from_value(self.tenant.conversation_state(conversation).await?)
                 .unwrap_or_default();
@@ -110,9 +113,8 @@ impl Turn<'_> {
     fn record(&self, newest: &MessageRow, outcome: &TurnOutcome, started: Instant) -> TurnRecord {
         TurnRecord {
             id: switchboard_domain::TurnId::new(),
-            // Row ids are UUIDs the store wrote (text until the message rows are typed).
-            conversation_id: self.conv.id.parse().unwrap_or_default(),
-            message_id: newest.id.parse().unwrap_or_default(),
+            conversation_id: self.conv.id,
+            message_id: newest.id,
             engine: outcome.engine.as_str().to_string(),
             model: outcome.model.clone(),
             prompt_tokens: outcome.usage.prompt,
@@ -143,7 +145,7 @@ impl Turn<'_> {
         outcome: TurnOutcome,
         record: TurnRecord,
     ) -> Result<(), JobError> {
-        let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
+        let answered: Vec<MessageId> = pending.iter().map(|m| m.id).collect();
         let reply = if outcome.reply.trim().is_empty() {
             Vec::new()
         } else {

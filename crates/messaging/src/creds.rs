@@ -5,10 +5,10 @@ use switchboard_channels::{
     EvolutionClient, EvolutionCredentials, MetaClient, MetaCredentials, Sender, TelegramClient,
     TelegramCredentials, TwilioClient, TwilioCredentials,
 };
-use switchboard_domain::message::ChannelKind;
+use switchboard_domain::{ChannelId, message::ChannelKind};
 use switchboard_store::{crypto::SecretBox, messaging::ChannelRow};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{MessagingError, MessagingResult};
 
 /// Every secret a channel may hold; which ones are required depends on the kind.
 #[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -36,10 +36,10 @@ pub struct Credentials {
     pub webhook_secret: Option<String>,
 }
 
-fn need(v: &Option<String>, name: &str, kind: ChannelKind) -> ApiResult<String> {
+fn need(v: &Option<String>, name: &str, kind: ChannelKind) -> MessagingResult<String> {
     match v.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() && s.len() <= 512 => Ok(s.to_string()),
-        _ => Err(ApiError::validation(format!(
+        _ => Err(MessagingError::invalid(format!(
             "credentials.{name} is required for a {kind} channel"
         ))),
     }
@@ -71,7 +71,7 @@ impl std::fmt::Debug for Credentials {
 
 impl Credentials {
     /// Checks what the kind needs and fills generated secrets.
-    pub fn validate(mut self, kind: ChannelKind) -> ApiResult<Self> {
+    pub fn validate(mut self, kind: ChannelKind) -> MessagingResult<Self> {
         match kind {
             ChannelKind::TwilioSms | ChannelKind::TwilioWhatsapp => {
                 need(&self.account_sid, "account_sid", kind)?;
@@ -102,15 +102,15 @@ impl Credentials {
         Ok(self)
     }
 
-    pub fn seal(&self, secrets: &SecretBox, channel_id: &str) -> ApiResult<String> {
-        let json = serde_json::to_string(self).map_err(|e| ApiError::Internal(e.into()))?;
-        secrets
-            .seal(&json, channel_id)
-            .map_err(|e| ApiError::Internal(e.into()))
+    pub fn seal(&self, secrets: &SecretBox, channel_id: ChannelId) -> MessagingResult<String> {
+        let json = serde_json::to_string(self).map_err(anyhow::Error::from)?;
+        Ok(secrets
+            .seal(&json, &channel_id.to_string())
+            .map_err(anyhow::Error::from)?)
     }
 
     pub fn open(secrets: &SecretBox, row: &ChannelRow) -> anyhow::Result<Self> {
-        let json = secrets.open(&row.credentials, &row.id)?;
+        let json = secrets.open(&row.credentials, &row.id.to_string())?;
         Ok(serde_json::from_str(&json)?)
     }
 
@@ -181,7 +181,7 @@ pub fn sender(
     row: &ChannelRow,
     creds: &Credentials,
     status_callback: Option<String>,
-) -> ApiResult<Option<Sender>> {
+) -> MessagingResult<Option<Sender>> {
     let base = row.api_base.clone();
     Ok(Some(match kind {
         ChannelKind::TwilioSms | ChannelKind::TwilioWhatsapp => {
@@ -210,7 +210,7 @@ pub fn sender(
         }
         ChannelKind::WhatsappWeb => {
             let b = base.ok_or_else(|| {
-                ApiError::validation("a whatsapp_web channel needs api_base (the bridge URL)")
+                MessagingError::invalid("a whatsapp_web channel needs api_base (the bridge URL)")
             })?;
             Sender::Evolution(EvolutionClient::new(
                 http.clone(),

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use switchboard_agent::settings::AgentSettings;
 use switchboard_domain::{
     BusinessId, ConversationId, MessageId, message::OutboundContent, time::now_ms,
 };
@@ -13,19 +14,13 @@ use switchboard_store::{
     businesses::Business,
     conversations::ConversationRow,
     crypto::SecretBox,
+    job_payloads::ProcessConversation,
     jobs::Job,
     messaging::MessageRow,
-    worker::{JobError, JobHandler},
+    worker::{JobError, TypedJobHandler},
 };
 
-use super::{Turn, config::AgentSettings};
-
-fn field<T: std::str::FromStr>(job: &Job, name: &str) -> Result<T, JobError> {
-    job.payload[name]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| JobError::fatal(format!("job payload lacks `{name}`")))
-}
+use super::{TurnHost, commit::Turn, model_key::llm_config};
 
 /// The longest a burst can delay a turn, in multiples of the burst window.
 const MAX_BURST_WINDOWS: i64 = 5;
@@ -34,22 +29,24 @@ const MAX_BURST_WINDOWS: i64 = 5;
 pub struct ProcessTurn {
     pub store: Store,
     pub secrets: SecretBox,
-    /// For the payment-page link sent when a balance is too low.
-    pub public_base: Arc<str>,
     /// Model calls go through it: the model's URL is the tenant's.
     pub outbound: switchboard_channels::netguard::GuardedClient,
+    /// For the payment-page link sent when a balance is too low.
+    pub public_base: Arc<str>,
+    /// The CRM adapter of a business.
+    pub host: Arc<dyn TurnHost>,
 }
 
 #[async_trait]
-impl JobHandler for ProcessTurn {
-    async fn run(&self, job: &Job) -> Result<(), JobError> {
+impl TypedJobHandler for ProcessTurn {
+    type Payload = ProcessConversation;
+
+    async fn run(&self, job: &Job, payload: ProcessConversation) -> Result<(), JobError> {
         let biz: BusinessId = job
             .business_id
-            .as_deref()
-            .and_then(|s| s.parse().ok())
             .ok_or_else(|| JobError::fatal("job has no business"))?;
-        let message: MessageId = field(job, "message_id")?;
-        let conversation: ConversationId = field(job, "conversation_id")?;
+        let message: MessageId = payload.message_id;
+        let conversation: ConversationId = payload.conversation_id;
         let tenant = self.store.tenant(biz);
         let msg = tenant.get_message(message).await?;
         if msg.processed_at.is_some() {
@@ -69,7 +66,7 @@ impl JobHandler for ProcessTurn {
         let (Some(first), Some(newest)) = (pending.first(), pending.last()) else {
             return Ok(());
         };
-        let now = now_ms();
+        let now = self.store.clock().now_ms();
         let burst = i64::from(settings.burst_ms);
         let quiet = now - newest.created_at;
         if quiet < burst && now - first.created_at < burst * MAX_BURST_WINDOWS {
@@ -78,8 +75,13 @@ impl JobHandler for ProcessTurn {
         }
         // Billing: a brand-new number gets the welcome credit, and an AI reply is paid for
         // before it is produced; with too little balance the agent is not called at all.
-        if tenant.customer_created_at(&conv.customer_id).await? >= first.created_at {
-            switchboard_billing::grant_welcome_credit(&self.store, &business, &conv.customer_id)
+        if tenant
+            .customer_created_at(&conv.customer_id.to_string())
+            .await?
+            >= first.created_at
+        {
+            let customer = conv.customer_id.to_string();
+            switchboard_billing::grant_welcome_credit(&self.store, &business, &customer)
                 .await
                 .map_err(JobError::retry)?;
         }
@@ -88,9 +90,9 @@ impl JobHandler for ProcessTurn {
         let gate = switchboard_billing::gate_ai_reply(
             &self.store,
             &business,
-            &conv.customer_id,
+            &conv.customer_id.to_string(),
             &conv,
-            &first.id,
+            &first.id.to_string(),
             &self.public_base,
         )
         .await
@@ -104,7 +106,8 @@ impl JobHandler for ProcessTurn {
             business: &business,
             conv: &conv,
             settings: &settings,
-            llm: super::config::llm_config(
+            crm: self.host.crm_for(&business),
+            llm: llm_config(
                 &settings,
                 sealed_key.as_deref(),
                 &self.secrets,
@@ -115,7 +118,8 @@ impl JobHandler for ProcessTurn {
         let result = turn.run(&pending).await;
         if result.is_err() && job.attempts >= job.max_attempts {
             // This was the last attempt: the customer paid for a reply that never comes.
-            match switchboard_billing::refund_ai_reply(&self.store, &business, &first.id).await {
+            let trigger = first.id.to_string();
+            match switchboard_billing::refund_ai_reply(&self.store, &business, &trigger).await {
                 Ok(true) => {
                     tracing::warn!(conversation = %conv.id, "turn failed for good; AI reply refunded")
                 }
@@ -141,9 +145,9 @@ async fn payment_required(
     let newest = pending
         .last()
         .ok_or_else(|| JobError::fatal("no message to answer"))?;
-    let conversation: ConversationId = conv.id.parse().map_err(JobError::fatal)?;
+    let conversation: ConversationId = conv.id;
     let state = tenant.conversation_state(conversation).await?;
-    let answered: Vec<MessageId> = pending.iter().filter_map(|m| m.id.parse().ok()).collect();
+    let answered: Vec<MessageId> = pending.iter().map(|m| m.id).collect();
     let reply = payment_message.clone().unwrap_or_default();
     tenant
         .commit_turn(TurnCommit {
@@ -152,9 +156,8 @@ async fn payment_required(
             state,
             turn: TurnRecord {
                 id: switchboard_domain::TurnId::new(),
-                // Row ids are UUIDs the store wrote (text until the message rows are typed).
-                conversation_id: conv.id.parse().unwrap_or_default(),
-                message_id: newest.id.parse().unwrap_or_default(),
+                conversation_id: conv.id,
+                message_id: newest.id,
                 engine: "payment_required".into(),
                 model: None,
                 prompt_tokens: 0,

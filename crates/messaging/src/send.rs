@@ -1,5 +1,5 @@
-//! The outbox sender: the `message.send` job. (`conversation.process`, the agent's turn, lives
-//! in [`crate::agent`].)
+//! The outbox sender: the `message.send` job sends one outbox row through its channel's
+//! provider, never twice: a send whose outcome is unknown is set aside for staff.
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
@@ -10,24 +10,21 @@ use switchboard_domain::{
 };
 use switchboard_store::{
     Store,
+    job_payloads::SendMessage,
     jobs::Job,
+    messaging::MessageStatus,
     outbox::{OUTCOME_UNKNOWN, SendClaim},
-    worker::{JobError, JobHandler},
+    worker::{JobError, TypedJobHandler},
 };
 
-use super::creds::{self, Credentials};
+use crate::{
+    context::Context,
+    creds::{self, Credentials},
+    throttle::{SendThrottle, default_send_rate},
+};
 
-fn field<T: std::str::FromStr>(job: &Job, name: &str) -> Result<T, JobError> {
-    job.payload[name]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| JobError::fatal(format!("job payload lacks `{name}`")))
-}
-
-fn business(job: &Job) -> Result<BusinessId, JobError> {
+pub(crate) fn business(job: &Job) -> Result<BusinessId, JobError> {
     job.business_id
-        .as_deref()
-        .and_then(|s| s.parse().ok())
         .ok_or_else(|| JobError::fatal("job has no business"))
 }
 
@@ -42,51 +39,16 @@ pub struct SendOutbound {
     pub accepted: Acceptances,
 }
 
-/// Paces sends per channel (that is, per sending number or bot) at what the provider tolerates:
-/// an SMS long code about one message a second, a WhatsApp Web session slowly enough not to
-/// look like spam, the others faster. `settings.send_rate_per_sec` on a channel overrides it.
-#[derive(Clone, Default)]
-pub struct SendThrottle {
-    limiters: Arc<
-        std::sync::Mutex<
-            std::collections::HashMap<String, Arc<governor::DefaultDirectRateLimiter>>,
-        >,
-    >,
-}
-
-pub fn default_send_rate(kind: ChannelKind) -> u32 {
-    match kind {
-        ChannelKind::TwilioSms | ChannelKind::WhatsappWeb => 1,
-        ChannelKind::TwilioWhatsapp => 20,
-        ChannelKind::Telegram => 25,
-        ChannelKind::MetaWhatsapp => 50,
-        ChannelKind::Api => 1000,
-    }
-}
-
-impl SendThrottle {
-    /// Waits until the channel may send again.
-    pub async fn wait(&self, channel_id: &str, per_sec: u32) {
-        let limiter = {
-            let mut map = self
-                .limiters
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            map.entry(format!("{channel_id}:{per_sec}"))
-                .or_insert_with(|| {
-                    let rate =
-                        std::num::NonZeroU32::new(per_sec).unwrap_or(std::num::NonZeroU32::MIN);
-                    // A short burst keeps a reply split in a few parts from waiting on itself.
-                    let burst = rate.saturating_mul(
-                        std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN),
-                    );
-                    Arc::new(governor::RateLimiter::direct(
-                        governor::Quota::per_second(rate).allow_burst(burst),
-                    ))
-                })
-                .clone()
-        };
-        limiter.until_ready().await;
+impl SendOutbound {
+    pub fn new(ctx: Context) -> Self {
+        SendOutbound {
+            store: ctx.store,
+            secrets: ctx.secrets,
+            outbound: ctx.outbound,
+            public_base: ctx.public_base,
+            throttle: SendThrottle::default(),
+            accepted: Acceptances::default(),
+        }
     }
 }
 
@@ -98,23 +60,25 @@ fn address_kind(kind: ChannelKind) -> &'static str {
 }
 
 #[async_trait]
-impl JobHandler for SendOutbound {
-    async fn run(&self, job: &Job) -> Result<(), JobError> {
+impl TypedJobHandler for SendOutbound {
+    type Payload = SendMessage;
+
+    async fn run(&self, job: &Job, payload: SendMessage) -> Result<(), JobError> {
         let biz = business(job)?;
-        let id: MessageId = field(job, "message_id")?;
+        let id: MessageId = payload.message_id;
         let tenant = self.store.tenant(biz);
         let msg = tenant.get_message(id).await?;
         // The provider accepted this message on an earlier attempt but writing that down
         // failed: only the write is retried.
-        if let Some(sent) = self.accepted.take(&msg.id) {
-            return self.record_accepted(&msg.id, sent).await;
+        if let Some(sent) = self.accepted.take(id) {
+            return self.record_accepted(id, sent).await;
         }
-        if msg.sent_at.is_some() || !matches!(msg.status.as_str(), "queued" | "sending") {
+        if msg.sent_at.is_some()
+            || !matches!(msg.status, MessageStatus::Queued | MessageStatus::Sending)
+        {
             return Ok(()); // Sent (or failed) by an earlier attempt: never send twice.
         }
-        let channel = tenant
-            .get_channel(msg.channel_id.parse().map_err(JobError::fatal)?)
-            .await?;
+        let channel = tenant.get_channel(msg.channel_id).await?;
         let kind = channel.kind()?;
         let creds = Credentials::open(&self.secrets, &channel).map_err(JobError::fatal)?;
         let callback = Some(format!(
@@ -123,9 +87,9 @@ impl JobHandler for SendOutbound {
         ));
         if let Some(Err(e)) = channel.api_base.as_deref().map(|b| self.outbound.check(b)) {
             let why = format!("api_base refused: {e}");
-            let _ = self.store.set_channel_error(&channel.id, &why).await;
+            let _ = self.store.set_channel_error(channel.id, &why).await;
             self.store
-                .mark_failed(&msg.id, Some(codes::BLOCKED_ADDRESS), &why)
+                .mark_failed(id, Some(codes::BLOCKED_ADDRESS), &why)
                 .await?;
             return Ok(());
         }
@@ -134,22 +98,18 @@ impl JobHandler for SendOutbound {
         else {
             // The API channel: the integrator reads replies through the API.
             self.store
-                .mark_sent(
-                    &msg.id,
-                    &format!("api:{}", msg.id),
-                    DeliveryStatus::Sent.as_str(),
-                )
+                .mark_sent(id, &format!("api:{id}"), MessageStatus::Sent)
                 .await?;
             return Ok(());
         };
         let Some(to) = self
             .store
-            .customer_address(&msg.customer_id, address_kind(kind))
+            .customer_address(msg.customer_id, address_kind(kind))
             .await?
         else {
             self.store
                 .mark_failed(
-                    &msg.id,
+                    id,
                     Some("no_address"),
                     "the customer has no address on this channel",
                 )
@@ -162,32 +122,32 @@ impl JobHandler for SendOutbound {
             .as_u64()
             .and_then(|r| u32::try_from(r).ok())
             .unwrap_or_else(|| default_send_rate(kind));
-        self.throttle.wait(&channel.id, rate).await;
+        self.throttle.wait(channel.id, rate).await;
         // Everything that can fail before the provider call has run: from here on the row
         // says an attempt is under way, so a crash cannot lead to a blind second send.
-        match self.store.begin_send(&msg.id).await? {
+        match self.store.begin_send(id).await? {
             SendClaim::Claimed => {}
             SendClaim::Done => return Ok(()),
-            SendClaim::Unknown => return outcome_unknown(&self.store, &msg.id).await,
+            SendClaim::Unknown => return outcome_unknown(&self.store, id).await,
         }
-        match sender.send(&to, &content, &msg.id).await {
-            Ok(sent) => self.record_accepted(&msg.id, sent).await,
+        match sender.send(&to, &content, &msg.id.to_string()).await {
+            Ok(sent) => self.record_accepted(id, sent).await,
             Err(e) if e.may_have_been_sent() => {
                 let _ = self
                     .store
-                    .set_channel_error(&channel.id, &e.to_string())
+                    .set_channel_error(channel.id, &e.to_string())
                     .await;
                 tracing::warn!(message = %msg.id, error = %e, detail = e.message(), "send outcome unknown");
-                outcome_unknown(&self.store, &msg.id).await
+                outcome_unknown(&self.store, id).await
             }
             Err(e) if e.is_retryable() => {
                 let _ = self
                     .store
-                    .set_channel_error(&channel.id, &e.to_string())
+                    .set_channel_error(channel.id, &e.to_string())
                     .await;
                 // The provider certainly does not have it: a later attempt may send. If this
                 // write fails, the next attempt finds the row mid-send and sends nothing.
-                self.store.release_send(&msg.id).await?;
+                self.store.release_send(id).await?;
                 Err(JobError::Retry {
                     error: e.to_string(),
                     after: e.retry_after(),
@@ -196,9 +156,9 @@ impl JobHandler for SendOutbound {
             Err(e) => {
                 let _ = self
                     .store
-                    .set_channel_error(&channel.id, &e.to_string())
+                    .set_channel_error(channel.id, &e.to_string())
                     .await;
-                permanent(&self.store, &msg.id, &e).await
+                permanent(&self.store, id, &e).await
             }
         }
     }
@@ -209,14 +169,14 @@ impl JobHandler for SendOutbound {
 const RECORD_PAUSES_MS: [u64; 3] = [0, 50, 250];
 
 impl SendOutbound {
-    async fn record_accepted(&self, id: &str, sent: SentMessage) -> Result<(), JobError> {
+    async fn record_accepted(&self, id: MessageId, sent: SentMessage) -> Result<(), JobError> {
         let status = sent.status.unwrap_or(DeliveryStatus::Sent);
         let mut last = None;
         for pause in RECORD_PAUSES_MS {
             tokio::time::sleep(Duration::from_millis(pause)).await;
             match self
                 .store
-                .mark_sent(id, &sent.provider_message_id, status.as_str())
+                .mark_sent(id, &sent.provider_message_id, status.into())
                 .await
             {
                 Ok(()) => return Ok(()),
@@ -224,7 +184,7 @@ impl SendOutbound {
             }
         }
         let error = last.map(|e| e.to_string()).unwrap_or_default();
-        tracing::error!(message = id, provider_message_id = %sent.provider_message_id, error = %error,
+        tracing::error!(message = %id, provider_message_id = %sent.provider_message_id, error = %error,
             "the provider accepted a message but recording it failed; retrying the record only");
         self.accepted.keep(id, sent);
         Err(JobError::retry(format!(
@@ -236,27 +196,27 @@ impl SendOutbound {
 /// Acceptances whose record write failed, by message id, so the job's next attempt in this
 /// process writes them instead of calling the provider again.
 #[derive(Clone, Default)]
-pub struct Acceptances(Arc<std::sync::Mutex<HashMap<String, SentMessage>>>);
+pub struct Acceptances(Arc<std::sync::Mutex<HashMap<MessageId, SentMessage>>>);
 
 impl Acceptances {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SentMessage>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<MessageId, SentMessage>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-    fn keep(&self, id: &str, sent: SentMessage) {
-        self.lock().insert(id.to_string(), sent);
+    fn keep(&self, id: MessageId, sent: SentMessage) {
+        self.lock().insert(id, sent);
     }
-    fn take(&self, id: &str) -> Option<SentMessage> {
-        self.lock().remove(id)
+    fn take(&self, id: MessageId) -> Option<SentMessage> {
+        self.lock().remove(&id)
     }
 }
 
 /// A send whose result we cannot know (no answer in time, the connection dropped, or a crash
 /// mid-call). None of our providers deduplicates sends, so sending again could deliver twice:
 /// the message is set aside for staff instead.
-async fn outcome_unknown(store: &Store, id: &str) -> Result<(), JobError> {
-    tracing::warn!(message = id, "send outcome unknown; not sent again");
+async fn outcome_unknown(store: &Store, id: MessageId) -> Result<(), JobError> {
+    tracing::warn!(message = %id, "send outcome unknown; not sent again");
     store
         .mark_failed(
             id,
@@ -267,8 +227,8 @@ async fn outcome_unknown(store: &Store, id: &str) -> Result<(), JobError> {
     Ok(())
 }
 
-async fn permanent(store: &Store, id: &str, e: &SendError) -> Result<(), JobError> {
-    tracing::warn!(message = id, error = %e, detail = e.message(), "send failed permanently");
+async fn permanent(store: &Store, id: MessageId, e: &SendError) -> Result<(), JobError> {
+    tracing::warn!(message = %id, error = %e, detail = e.message(), "send failed permanently");
     store.mark_failed(id, e.code(), &e.to_string()).await?;
     Ok(())
 }
