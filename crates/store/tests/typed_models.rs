@@ -13,22 +13,19 @@ use switchboard_domain::Feature;
 
 /// Store modules not typed yet (paths under `crates/store/src`). Remove an entry once its
 /// module has no `String` ids.
-const PENDING: &[&str] = &[
-    // h3: the message pipeline's tables.
-    "messaging.rs",
-    "conversations.rs",
-    "outbox.rs",
-    "jobs.rs",
-    "worker.rs",
-    "channel_admin.rs",
-    "events.rs",
-];
+const PENDING: &[&str] = &[];
 
 /// Fields ending in `_id` that are not entity ids: the request id is whatever the caller's
-/// `x-request-id` header said; a top-up's `payment_id` is the payment provider's id (Stripe,
-/// Square); a ledger account's `owner_id` holds a customer id or an operator id (its `kind`
-/// says which) or `""` for business-wide accounts, so it stays text.
-const NOT_ENTITY_IDS: &[&str] = &["request_id", "payment_id", "owner_id"];
+/// `x-request-id` header said; a provider's message id is the provider's own text; a top-up's
+/// `payment_id` is the payment provider's id (Stripe, Square); a ledger account's `owner_id`
+/// holds a customer id or an operator id (its `kind` says which) or `""` for business-wide
+/// accounts, so it stays text.
+const NOT_ENTITY_IDS: &[&str] = &[
+    "request_id",
+    "provider_message_id",
+    "payment_id",
+    "owner_id",
+];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).unwrap() {
