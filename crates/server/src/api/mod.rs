@@ -30,6 +30,8 @@ pub mod ops;
 pub mod pagination;
 pub mod payment_webhooks;
 pub mod reports;
+#[cfg(test)]
+mod schema_times;
 pub mod session;
 pub mod time;
 pub mod topups;
