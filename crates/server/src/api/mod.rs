@@ -25,6 +25,7 @@ pub mod features;
 pub mod jobs;
 pub mod keys;
 pub mod messages;
+pub mod messaging_views;
 pub mod operators;
 pub mod ops;
 pub mod pagination;
