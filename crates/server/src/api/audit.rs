@@ -1,6 +1,6 @@
 //! `/api/v1/audit-log`: what staff and admins did, newest first.
-use switchboard_domain::Role;
 use serde::Serialize;
+use switchboard_domain::Role;
 use switchboard_domain::{AuditId, BusinessId};
 use switchboard_store::audit::AuditEntry;
 use utoipa::ToSchema;

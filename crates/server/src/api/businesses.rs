@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 
 use axum::{extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use switchboard_domain::{BusinessId, Language, Role, validate};
 use switchboard_store::{
     audit::AuditRecord,
     businesses::{Business, BusinessUpdate, NewBusiness, is_known_feature},
 };
+use utoipa::ToSchema;
 
 use crate::{
     api::pagination::{Page, PageQuery},

@@ -4,8 +4,8 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ChannelId, ConversationId, CustomerId, UserId};
-use switchboard_store::{
-    conversations::{ConversationFilter, ConversationStatus, ConversationUpdate},
+use switchboard_store::conversations::{
+    ConversationFilter, ConversationStatus, ConversationUpdate,
 };
 
 use crate::{

@@ -45,7 +45,11 @@ fn response_schemas(doc: &Value) -> Vec<(String, Value)> {
     let components = &doc["components"]["schemas"];
     let mut seen = std::collections::BTreeSet::new();
     let mut queue: Vec<(String, Value)> = Vec::new();
-    for ops in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+    for ops in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         for op in ops.as_object().into_iter().flat_map(|o| o.values()) {
             if let Some(responses) = op.get("responses") {
                 queue.push(("responses".into(), responses.clone()));
@@ -89,7 +93,10 @@ fn no_answer_carries_an_integer_time() {
     }
     found.sort();
     found.dedup();
-    assert!(found.is_empty(), "integer `_at` fields in answers: {found:#?}");
+    assert!(
+        found.is_empty(),
+        "integer `_at` fields in answers: {found:#?}"
+    );
 }
 
 #[test]
