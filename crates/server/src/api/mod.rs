@@ -13,6 +13,7 @@ use features::guarded;
 use switchboard_domain::Feature;
 
 pub mod agent;
+pub mod agent_views;
 pub mod audit;
 pub mod billing;
 pub mod businesses;
