@@ -9,7 +9,7 @@ use crate::{
     on_db, on_tx,
 };
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Hold {
     pub id: String,
     pub account_id: String,
