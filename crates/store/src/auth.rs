@@ -184,17 +184,7 @@ impl Store {
             let business = self.get_business_by_slug(slug).await?;
             candidates.retain(|(u, _)| u.business_id == business.id);
         }
-        let mut checked = false;
-        let hit = candidates.into_iter().find(|(u, hash)| {
-            checked |= u.active;
-            u.active && verify_password(password, hash)
-        });
-        let Some((user, _)) = hit else {
-            // A failed sign-in must cost one hash check whether or not the e-mail exists: a
-            // second, dummy check after a real one would itself reveal the account.
-            if !checked {
-                let _ = verify_password(password, &DUMMY_HASH);
-            }
+        let Some(user) = pick_user(candidates, password, verify_password) else {
             return Err(StoreError::NotFound);
         };
         // Session tokens carry their own prefix so one can never be mistaken for an API key.
@@ -226,6 +216,90 @@ impl Store {
     }
 }
 
+/// The active candidate whose hash the password matches. A failed sign-in costs exactly one
+/// hash check whether or not the e-mail exists: with no active candidate the password is
+/// checked against a dummy hash (a second, dummy check after a real one would itself reveal
+/// the account). `verify` is the argon2 check; tests count its calls.
+fn pick_user<U: HasActive>(
+    candidates: Vec<(U, String)>,
+    password: &str,
+    verify: impl Fn(&str, &str) -> bool,
+) -> Option<U> {
+    let mut checked = false;
+    let hit = candidates.into_iter().find(|(u, hash)| {
+        checked |= u.active();
+        u.active() && verify(password, hash)
+    });
+    if hit.is_none() && !checked {
+        let _ = verify(password, &DUMMY_HASH);
+    }
+    hit.map(|(u, _)| u)
+}
+
+trait HasActive {
+    fn active(&self) -> bool;
+}
+
+impl HasActive for User {
+    fn active(&self) -> bool {
+        self.active
+    }
+}
+
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     crate::crypto::hash_password("timing-equaliser").unwrap_or_default()
 });
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::{HasActive, pick_user};
+
+    struct Candidate(bool);
+
+    impl HasActive for Candidate {
+        fn active(&self) -> bool {
+            self.0
+        }
+    }
+
+    /// How many hash checks a sign-in with these candidates costs, and whether it succeeds.
+    fn checks(candidates: Vec<(Candidate, String)>, password: &str) -> (usize, bool) {
+        let calls = Cell::new(0);
+        let hit = pick_user(candidates, password, |p, h| {
+            calls.set(calls.get() + 1);
+            p == h
+        });
+        (calls.get(), hit.is_some())
+    }
+
+    #[test]
+    fn an_unknown_email_costs_one_hash_check() {
+        assert_eq!(checks(Vec::new(), "pw"), (1, false));
+    }
+
+    #[test]
+    fn a_wrong_password_costs_one_hash_check() {
+        assert_eq!(
+            checks(vec![(Candidate(true), "right".into())], "pw"),
+            (1, false)
+        );
+    }
+
+    #[test]
+    fn a_deactivated_account_costs_one_hash_check() {
+        assert_eq!(
+            checks(vec![(Candidate(false), "pw".into())], "pw"),
+            (1, false)
+        );
+    }
+
+    #[test]
+    fn the_right_password_signs_in() {
+        assert_eq!(
+            checks(vec![(Candidate(true), "pw".into())], "pw"),
+            (1, true)
+        );
+    }
+}

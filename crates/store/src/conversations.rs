@@ -3,7 +3,6 @@
 use serde::Serialize;
 use switchboard_domain::{
     ChannelId, ConversationId, CustomerId, MessageId, UserId, message::OutboundContent,
-    time::now_ms,
 };
 
 use crate::{
@@ -137,7 +136,7 @@ impl TenantStore {
     /// in the same transaction.
     pub async fn resume_bot(&self, id: ConversationId) -> StoreResult<ConversationRow> {
         let current = self.get_conversation(id).await?;
-        let now = now_ms();
+        let now = self.store.clock.now_ms();
         let mut tx = self.store.begin().await?;
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE conversations SET bot_paused = FALSE, handover_at = NULL, handover_reason = NULL, updated_at = $3 \
@@ -193,7 +192,7 @@ impl TenantStore {
             .bind(u.status.unwrap_or(current.status))
             .bind(assignee)
             .bind(u.bot_paused.unwrap_or(current.bot_paused))
-            .bind(now_ms())
+            .bind(self.store.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -227,7 +226,7 @@ impl TenantStore {
         author: &str,
         idempotency_key: Option<&str>,
     ) -> StoreResult<Vec<MessageId>> {
-        let now = now_ms();
+        let now = self.store.clock.now_ms();
         let mut ids = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let id = MessageId::new();
@@ -321,7 +320,7 @@ impl TenantStore {
         on_db!(&self.store.db, w, p => sqlx::query("UPDATE messages SET processed_at = COALESCE(processed_at, $3) WHERE id = $1 AND business_id = $2")
             .bind(id)
             .bind(self.business_id)
-            .bind(now_ms())
+            .bind(self.store.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

@@ -5,7 +5,6 @@ use serde::Serialize;
 use switchboard_domain::{
     BusinessId, ChannelId, ConversationId, CustomerId, MessageId,
     message::{ChannelKind, DeliveryStatus, Identity, InboundMessage, StatusUpdate},
-    time::now_ms,
 };
 
 use crate::{
@@ -200,7 +199,7 @@ impl Store {
         msg: &InboundMessage,
     ) -> StoreResult<Ingested> {
         let business = channel.business_id;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut tx = self.begin().await?;
         let seen: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT id FROM messages WHERE channel_id = $1 AND provider_message_id = $2")
@@ -392,7 +391,7 @@ async fn open_conversation(
 
 impl TenantStore {
     pub async fn create_channel(&self, new: NewChannel) -> StoreResult<ChannelRow> {
-        let now = now_ms();
+        let now = self.store.clock.now_ms();
         on_db!(&self.store.db, w, p => sqlx::query(
             "INSERT INTO channels (id, business_id, kind, name, address, credentials, api_base, settings, active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $9)")
@@ -500,7 +499,7 @@ impl Store {
             .bind(channel_id)
             .bind(state)
             .bind(qr)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -512,7 +511,7 @@ impl Store {
         on_db!(&self.db, w, p => sqlx::query("UPDATE channels SET last_error = $2, last_error_at = $3 WHERE id = $1")
             .bind(channel_id)
             .bind(error.chars().take(500).collect::<String>())
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

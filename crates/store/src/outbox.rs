@@ -1,7 +1,7 @@
 //! The outbox's record of each send attempt, so a message the provider accepted is never sent
 //! again: an attempt is marked started (`sending`, no `sent_at`) before the provider is called,
 //! and its outcome — accepted, refused, or failed before reaching the provider — after.
-use switchboard_domain::{MessageId, time::now_ms};
+use switchboard_domain::MessageId;
 
 use crate::{Store, StoreError, StoreResult, messaging::MessageStatus, on_db};
 
@@ -94,7 +94,7 @@ impl Store {
             .bind(id)
             .bind(provider_id)
             .bind(status)
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
@@ -113,7 +113,7 @@ impl Store {
             .bind(id)
             .bind(code)
             .bind(message.chars().take(500).collect::<String>())
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;

@@ -104,7 +104,8 @@ pub struct Worker {
     store: Store,
     handlers: Arc<HashMap<String, Arc<dyn JobHandler>>>,
     config: WorkerConfig,
-    id: String,
+    /// This worker instance's name in `jobs.locked_by` (process id and a random suffix).
+    name: String,
     wake: Arc<Notify>,
     observer: Option<Observer>,
 }
@@ -140,7 +141,7 @@ impl WorkerBuilder {
     }
     pub fn build(self) -> Worker {
         Worker {
-            id: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            name: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
             store: self.store,
             handlers: Arc::new(self.handlers),
             config: self.config,
@@ -170,7 +171,7 @@ impl Worker {
     }
 
     pub fn id(&self) -> &str {
-        &self.id
+        &self.name
     }
 
     /// Wakes the poll loop at once (after an enqueue on this instance).
@@ -190,7 +191,11 @@ impl Worker {
             let claimed = if free > 0 {
                 match self
                     .store
-                    .claim_jobs(&self.id, free as i64, self.config.lease.as_millis() as i64)
+                    .claim_jobs(
+                        &self.name,
+                        free as i64,
+                        self.config.lease.as_millis() as i64,
+                    )
                     .await
                 {
                     Ok(jobs) => jobs,
@@ -238,7 +243,7 @@ impl Worker {
         loop {
             let jobs = self
                 .store
-                .claim_jobs(&self.id, 16, self.config.lease.as_millis() as i64)
+                .claim_jobs(&self.name, 16, self.config.lease.as_millis() as i64)
                 .await?;
             if jobs.is_empty() {
                 return Ok(ran);
@@ -265,7 +270,7 @@ impl Worker {
                         tokio::time::sleep(lease / 3).await;
                         match self
                             .store
-                            .extend_job_lease(job.id, &self.id, lease.as_millis() as i64)
+                            .extend_job_lease(job.id, &self.name, lease.as_millis() as i64)
                             .await
                         {
                             Ok(true) => {}
@@ -295,7 +300,7 @@ impl Worker {
         };
         if let Err(JobError::Defer(after)) = &result {
             let run_at = self.store.clock.now_ms() + after.as_millis() as i64;
-            if let Err(e) = self.store.defer_job(job.id, &self.id, run_at).await {
+            if let Err(e) = self.store.defer_job(job.id, &self.name, run_at).await {
                 tracing::error!(job = job.id, error = %e, "could not defer job");
             }
             // A short deferral (waiting out a burst of customer messages) is on the reply's
@@ -313,7 +318,7 @@ impl Worker {
         }
         let (status, summary) = match &result {
             Ok(()) => {
-                if let Err(e) = self.store.complete_job(job.id, &self.id).await {
+                if let Err(e) = self.store.complete_job(job.id, &self.name).await {
                     tracing::error!(job = job.id, error = %e, "could not mark job done");
                 }
                 (None, Ok(()))
@@ -340,7 +345,10 @@ impl Worker {
                         Some(self.store.clock.now_ms() + after.as_millis() as i64),
                     ),
                 };
-                let st = self.store.fail_job(job.id, &self.id, &msg, retry_at).await;
+                let st = self
+                    .store
+                    .fail_job(job.id, &self.name, &msg, retry_at)
+                    .await;
                 match &st {
                     Ok(JobStatus::Dead) => {
                         tracing::error!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %msg, "job is dead");

@@ -32,6 +32,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_with_clock(ManualClock::running(), tweak).await
+}
+
+/// An app on the given clock (e.g. a frozen one, which moves only when the test advances it).
+pub async fn spawn_app_with_clock(clock: ManualClock, tweak: impl FnOnce(&mut Config)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         switchboard_server::ops::telemetry::init(Default::default(), "debug");
     }
@@ -43,7 +48,6 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     // The fake providers listen on loopback, which the outbound guard refuses by default.
     config.outbound_allow = "127.0.0.1".into();
     tweak(&mut config);
-    let clock = ManualClock::running();
     let store = Store::connect(&config.database_url)
         .await
         .unwrap()

