@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// One tool call made during a turn.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ToolCallRecord {
     pub name: String,
     /// The arguments as JSON text, as the model (or the rule agent) gave them.
@@ -29,7 +29,7 @@ pub struct ToolCallRecord {
 }
 
 /// One agent turn: which engine answered, what it cost in tokens, and what it did.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TurnRecord {
     pub id: TurnId,
     pub conversation_id: ConversationId,
@@ -69,7 +69,7 @@ struct TurnDb {
 }
 
 /// Token usage summed over turns.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, sqlx::FromRow)]
 pub struct UsageTotals {
     pub turns: i64,
     pub llm_turns: i64,

@@ -4,7 +4,7 @@ use switchboard_domain::{AuditId, BusinessId, time::now_ms};
 
 use crate::{Store, StoreResult, TenantStore, Tx, on_db, on_tx};
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: AuditId,
     pub business_id: Option<BusinessId>,
@@ -14,10 +14,8 @@ pub struct AuditEntry {
     pub action: String,
     pub target: Option<String>,
     #[sqlx(skip)]
-    #[schema(value_type = Object)]
     pub details: serde_json::Value,
     #[serde(skip)]
-    #[schema(ignore)]
     pub details_json: String,
     pub request_id: Option<String>,
     pub created_at: i64,

@@ -13,7 +13,7 @@ use crate::{
 /// Sessions last this long without a new sign-in.
 pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ApiKey {
     pub id: ApiKeyId,
     pub business_id: BusinessId,

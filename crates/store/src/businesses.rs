@@ -11,7 +11,7 @@ pub fn is_known_feature(name: &str) -> bool {
     name.parse::<Feature>().is_ok()
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Business {
     pub id: BusinessId,
     pub name: String,
@@ -24,7 +24,6 @@ pub struct Business {
     /// Every known feature with its effective state.
     pub features: BTreeMap<String, bool>,
     /// Free-form settings of later features (agent, billing, auto-acknowledgement...).
-    #[schema(value_type = Object)]
     pub settings: serde_json::Value,
     pub created_at: i64,
     pub updated_at: i64,

@@ -17,7 +17,7 @@ use crate::{
 pub const SEND_JOB: &str = SendMessage::KIND;
 
 /// Whether a conversation is open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationStatus {
     Open,
@@ -41,7 +41,7 @@ impl ConversationStatus {
 
 crate::text_enum::text_enum!(ConversationStatus);
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct ConversationRow {
     pub id: ConversationId,
     pub customer_id: CustomerId,

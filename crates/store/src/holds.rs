@@ -10,7 +10,7 @@ use crate::{
     on_db, on_tx,
 };
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Hold {
     pub id: HoldId,
     pub account_id: AccountId,

@@ -6,7 +6,7 @@ use switchboard_domain::BusinessId;
 
 use crate::{Backend, Store, StoreError, StoreResult, Tx, on_db, on_tx};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Queued,
@@ -34,11 +34,10 @@ impl JobStatus {
 
 crate::text_enum::text_enum!(JobStatus);
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
-    #[schema(value_type = Object)]
     pub payload: serde_json::Value,
     pub business_id: Option<BusinessId>,
     pub queue_key: Option<String>,

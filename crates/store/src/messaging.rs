@@ -16,7 +16,7 @@ use crate::{
 /// The job that processes a conversation's new inbound messages.
 pub const PROCESS_JOB: &str = ProcessConversation::KIND;
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct ChannelRow {
     pub id: ChannelId,
     pub business_id: BusinessId,
@@ -25,11 +25,9 @@ pub struct ChannelRow {
     pub address: String,
     /// Sealed (encrypted) credentials JSON; never sent to clients.
     #[serde(skip)]
-    #[schema(ignore)]
     pub credentials: String,
     pub api_base: Option<String>,
     #[serde(skip)]
-    #[schema(ignore)]
     pub settings: String,
     pub active: bool,
     pub last_inbound_at: Option<i64>,
@@ -37,7 +35,6 @@ pub struct ChannelRow {
     pub last_error_at: Option<i64>,
     pub bridge_state: Option<String>,
     #[serde(skip)]
-    #[schema(ignore)]
     pub bridge_qr: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -67,7 +64,7 @@ pub struct NewChannel {
 }
 
 /// Where a message stands: `received` for the customer's, the delivery states for ours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
     Received,
@@ -124,7 +121,7 @@ impl std::fmt::Display for MessageStatus {
     }
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct MessageRow {
     pub id: MessageId,
     pub conversation_id: ConversationId,
@@ -137,7 +134,6 @@ pub struct MessageRow {
     pub provider_message_id: Option<String>,
     pub body: String,
     #[serde(skip)]
-    #[schema(ignore)]
     pub content: String,
     pub status: MessageStatus,
     pub error_code: Option<String>,

@@ -4,7 +4,7 @@ use switchboard_domain::{BusinessId, Role, UserId, time::now_ms};
 
 use crate::{Store, StoreError, StoreResult, TenantStore, crypto, on_db};
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct User {
     pub id: UserId,
     pub business_id: BusinessId,

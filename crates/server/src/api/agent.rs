@@ -4,10 +4,10 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ConversationId, Role};
-use switchboard_store::agent::{TurnRecord, UsageTotals};
 
 use crate::{
     agent::config::{AgentSettings, AgentSettingsView, key_context},
+    api::agent_views::{TurnView, UsageTotalsView},
     app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody, ErrorCode},
@@ -150,13 +150,14 @@ async fn change_settings(
 /// every tool call with its arguments, result and outcome.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/turns", tag = "agent",
     params(("id" = ConversationId, Path, description = "Conversation id")),
-    responses((status = 200, body = Vec<TurnRecord>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<TurnView>), (status = 404, body = ErrorBody)))]
 pub async fn turns(
     tenant: Tenant,
     AppPath(id): AppPath<ConversationId>,
-) -> ApiResult<AppJson<Vec<TurnRecord>>> {
+) -> ApiResult<AppJson<Vec<TurnView>>> {
     tenant.store.get_conversation(id).await?;
-    Ok(AppJson(tenant.store.list_turns(id).await?))
+    let turns = tenant.store.list_turns(id).await?;
+    Ok(AppJson(turns.iter().map(TurnView::from).collect()))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -172,10 +173,14 @@ pub struct UsageQuery {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UsageAnswer {
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub from: i64,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub to: i64,
     #[serde(flatten)]
-    pub totals: UsageTotals,
+    pub totals: UsageTotalsView,
 }
 
 /// Token usage of the business (or one conversation) over a period.
@@ -202,5 +207,9 @@ pub async fn usage(
         .store
         .agent_usage(q.conversation_id, from, to)
         .await?;
-    Ok(AppJson(UsageAnswer { from, to, totals }))
+    Ok(AppJson(UsageAnswer {
+        from,
+        to,
+        totals: UsageTotalsView::from(&totals),
+    }))
 }

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use axum::{extract::State, http::StatusCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use switchboard_domain::{BusinessId, Language, Role, validate};
 use switchboard_store::{
     audit::AuditRecord,
     businesses::{Business, BusinessUpdate, NewBusiness, is_known_feature},
 };
+use utoipa::ToSchema;
 
 use crate::{
     api::pagination::{Page, PageQuery},
@@ -75,14 +76,56 @@ fn validate_features(features: &BTreeMap<String, bool>) -> ApiResult<()> {
     }
 }
 
+/// A business (tenant) as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Business)]
+pub struct BusinessView {
+    pub id: BusinessId,
+    pub name: String,
+    pub slug: String,
+    pub time_zone: String,
+    pub default_language: Language,
+    /// The start-time grid of the calendar in minutes: a service without its own `step_min`
+    /// can start at any free multiple of this after an opening time (default 15).
+    pub slot_step_min: u32,
+    /// Every known feature with its effective state.
+    pub features: BTreeMap<String, bool>,
+    /// Free-form settings of later features (agent, billing, auto-acknowledgement...).
+    #[schema(value_type = Object)]
+    pub settings: serde_json::Value,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: i64,
+}
+
+impl From<&Business> for BusinessView {
+    fn from(b: &Business) -> Self {
+        BusinessView {
+            id: b.id,
+            name: b.name.clone(),
+            slug: b.slug.clone(),
+            time_zone: b.time_zone.clone(),
+            default_language: b.default_language,
+            slot_step_min: b.slot_step_min,
+            features: b.features.clone(),
+            settings: b.settings.clone(),
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+        }
+    }
+}
+
 /// List businesses: all for the platform admin, only its own for a business.
 #[utoipa::path(get, path = "/api/v1/businesses", tag = "businesses", params(PageQuery),
-    responses((status = 200, body = Page<Business>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Page<BusinessView>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(principal): Auth,
     AppQuery(page): AppQuery<PageQuery>,
-) -> ApiResult<AppJson<Page<Business>>> {
+) -> ApiResult<AppJson<Page<BusinessView>>> {
     let limit = page.limit();
     let items = match principal.business_id() {
         None => {
@@ -97,17 +140,19 @@ pub async fn list(
         }
         Some(id) => vec![state.store.get_business(id).await?],
     };
-    Ok(AppJson(Page::new(items, limit, |b| b.id.to_string())))
+    Ok(AppJson(
+        Page::new(items, limit, |b| b.id.to_string()).map(|b| BusinessView::from(&b)),
+    ))
 }
 
 /// Create a business (platform admin).
 #[utoipa::path(post, path = "/api/v1/businesses", tag = "businesses", request_body = CreateBusiness,
-    responses((status = 201, body = Business), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = BusinessView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     _admin: PlatformAdmin,
     AppJson(body): AppJson<CreateBusiness>,
-) -> ApiResult<(StatusCode, AppJson<Business>)> {
+) -> ApiResult<(StatusCode, AppJson<BusinessView>)> {
     let name = validate_name(&body.name)?;
     let slug = validate::slug(
         &body
@@ -145,35 +190,37 @@ pub async fn create(
             request_id: Some(current_request_id()),
         })
         .await?;
-    Ok((StatusCode::CREATED, AppJson(business)))
+    Ok((StatusCode::CREATED, AppJson(BusinessView::from(&business))))
 }
 
 /// Read a business. Another business's id answers 404.
 #[utoipa::path(get, path = "/api/v1/businesses/{id}", tag = "businesses",
     params(("id" = BusinessId, Path, description = "Business id")),
-    responses((status = 200, body = Business), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = BusinessView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     Auth(principal): Auth,
     AppPath(id): AppPath<BusinessId>,
-) -> ApiResult<AppJson<Business>> {
+) -> ApiResult<AppJson<BusinessView>> {
     if principal.business_id().is_some_and(|own| own != id) {
         return Err(ApiError::NotFound);
     }
-    Ok(AppJson(state.store.get_business(id).await?))
+    Ok(AppJson(BusinessView::from(
+        &state.store.get_business(id).await?,
+    )))
 }
 
 /// Update a business. Its owner or admin may change name, time zone, language and settings;
 /// feature flags are the platform admin's.
 #[utoipa::path(patch, path = "/api/v1/businesses/{id}", tag = "businesses", request_body = UpdateBusiness,
     params(("id" = BusinessId, Path, description = "Business id")),
-    responses((status = 200, body = Business), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = BusinessView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     Auth(principal): Auth,
     AppPath(id): AppPath<BusinessId>,
     AppJson(body): AppJson<UpdateBusiness>,
-) -> ApiResult<AppJson<Business>> {
+) -> ApiResult<AppJson<BusinessView>> {
     if let Some(own) = principal.business_id() {
         if own != id {
             return Err(ApiError::NotFound);
@@ -217,5 +264,5 @@ pub async fn update(
     if matches!(principal, Principal::PlatformAdmin) && !body.features.is_empty() {
         tracing::info!(business = %id, "feature flags changed");
     }
-    Ok(AppJson(business))
+    Ok(AppJson(BusinessView::from(&business)))
 }

@@ -43,7 +43,7 @@ pub struct CreateChannel {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Channel {
     #[serde(flatten)]
-    pub row: ChannelRow,
+    pub row: crate::api::messaging_views::ChannelFields,
     /// Secrets, masked.
     #[schema(value_type = Object)]
     pub credentials: serde_json::Value,
@@ -58,7 +58,7 @@ pub(crate) fn view(state: &AppState, row: ChannelRow) -> ApiResult<Channel> {
     Ok(Channel {
         webhook_urls: setup::webhook_urls(state.config.public_base(), kind, row.id),
         credentials: creds.masked(),
-        row,
+        row: (&row).into(),
     })
 }
 
@@ -190,8 +190,12 @@ pub async fn get_one(
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChannelHealth {
+    #[serde(with = "crate::api::time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub last_inbound_at: Option<i64>,
     pub last_error: Option<String>,
+    #[serde(with = "crate::api::time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub last_error_at: Option<i64>,
     /// WhatsApp Web: the bridge's session state (`open`, `connecting`, `close`, `refused`).
     pub bridge_state: Option<String>,

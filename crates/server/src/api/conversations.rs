@@ -4,13 +4,15 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ChannelId, ConversationId, CustomerId, UserId};
-use switchboard_store::{
-    conversations::{ConversationFilter, ConversationRow, ConversationStatus, ConversationUpdate},
-    messaging::MessageRow,
+use switchboard_store::conversations::{
+    ConversationFilter, ConversationStatus, ConversationUpdate,
 };
 
 use crate::{
-    api::pagination::Page,
+    api::{
+        messaging_views::{ConversationView, MessageView},
+        pagination::Page,
+    },
     app::AppState,
     auth::Tenant,
     error::{ApiError, ApiResult, ErrorBody, ErrorCode},
@@ -30,11 +32,11 @@ pub struct ListQuery {
 
 /// Conversations, newest first.
 #[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", params(ListQuery),
-    responses((status = 200, body = Page<ConversationRow>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Page<ConversationView>), (status = 403, body = ErrorBody)))]
 pub async fn list(
     tenant: Tenant,
     AppQuery(q): AppQuery<ListQuery>,
-) -> ApiResult<AppJson<Page<ConversationRow>>> {
+) -> ApiResult<AppJson<Page<ConversationView>>> {
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(ConversationStatus::parse(s).ok_or_else(|| {
@@ -59,14 +61,16 @@ pub async fn list(
             limit,
         })
         .await?;
-    Ok(AppJson(Page::new(rows, limit, |c| c.id.to_string())))
+    Ok(AppJson(
+        Page::new(rows, limit, |c| c.id.to_string()).map(|c| ConversationView::from(&c)),
+    ))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ConversationWithMessages {
     #[serde(flatten)]
-    pub conversation: ConversationRow,
-    pub messages: Vec<MessageRow>,
+    pub conversation: ConversationView,
+    pub messages: Vec<MessageView>,
 }
 
 /// A conversation with its messages, oldest first.
@@ -80,8 +84,8 @@ pub async fn get_one(
     let conversation = tenant.store.get_conversation(id).await?;
     let messages = tenant.store.conversation_messages(id).await?;
     Ok(AppJson(ConversationWithMessages {
-        conversation,
-        messages,
+        conversation: ConversationView::from(&conversation),
+        messages: messages.iter().map(MessageView::from).collect(),
     }))
 }
 
@@ -97,13 +101,13 @@ pub struct ConversationAction {
 /// customer's messages that no person answered during the pause.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/actions", tag = "conversations", request_body = ConversationAction,
     params(("id" = ConversationId, Path, description = "Conversation id")),
-    responses((status = 200, body = ConversationRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ConversationView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn act(
     State(state): State<AppState>,
     tenant: Tenant,
     AppPath(id): AppPath<ConversationId>,
     AppJson(body): AppJson<ConversationAction>,
-) -> ApiResult<AppJson<ConversationRow>> {
+) -> ApiResult<AppJson<ConversationView>> {
     let update = match body.action.as_str() {
         "assign" => {
             if let Some(u) = body.user_id {
@@ -133,11 +137,13 @@ pub async fn act(
         "resume_bot" => {
             let resumed = tenant.store.resume_bot(id).await?;
             state.worker.notify();
-            return Ok(AppJson(resumed));
+            return Ok(AppJson(ConversationView::from(&resumed)));
         }
         other => return Err(ApiError::validation(format!("unknown action `{other}`"))),
     };
-    Ok(AppJson(tenant.store.update_conversation(id, update).await?))
+    Ok(AppJson(ConversationView::from(
+        &tenant.store.update_conversation(id, update).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -157,8 +163,12 @@ pub struct Handover {
     pub channel_id: ChannelId,
     /// Why the agent handed over.
     pub reason: String,
-    /// When (ms since the epoch).
+    /// When.
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub since: i64,
+    #[serde(with = "crate::api::time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub last_inbound_at: Option<i64>,
     pub assignee_id: Option<UserId>,
 }

@@ -13,6 +13,7 @@ use features::guarded;
 use switchboard_domain::Feature;
 
 pub mod agent;
+pub mod agent_views;
 pub mod audit;
 pub mod billing;
 pub mod businesses;
@@ -25,11 +26,14 @@ pub mod features;
 pub mod jobs;
 pub mod keys;
 pub mod messages;
+pub mod messaging_views;
 pub mod operators;
 pub mod ops;
 pub mod pagination;
 pub mod payment_webhooks;
 pub mod reports;
+#[cfg(test)]
+mod schema_times;
 pub mod session;
 pub mod time;
 pub mod topups;

@@ -34,4 +34,12 @@ impl<T> Page<T> {
         };
         Page { items, next_cursor }
     }
+
+    /// The same page with each item turned into its answer.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
 }

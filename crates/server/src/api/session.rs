@@ -6,7 +6,7 @@ use axum_extra::extract::{
     cookie::{Cookie, SameSite},
 };
 use serde::{Deserialize, Serialize};
-use switchboard_store::{StoreError, businesses::Business};
+use switchboard_store::StoreError;
 
 use crate::{
     api::users::User,
@@ -41,7 +41,7 @@ pub struct Me {
     /// `admin`, `api_key` or `user`.
     pub kind: String,
     pub user: Option<User>,
-    pub business: Option<Business>,
+    pub business: Option<crate::api::businesses::BusinessView>,
     pub role: Option<switchboard_domain::Role>,
 }
 
@@ -116,7 +116,7 @@ fn session_cookie(value: String, max_age_secs: i64) -> cookie::CookieBuilder<'st
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, Auth(principal): Auth) -> ApiResult<AppJson<Me>> {
     let business = match principal.business_id() {
-        Some(id) => Some(state.store.get_business(id).await?),
+        Some(id) => Some((&state.store.get_business(id).await?).into()),
         None => None,
     };
     let (kind, user) = match &principal {

@@ -465,8 +465,10 @@ async fn the_demo_salon_books_through_the_api_channel_with_no_api_key() {
             .iter()
             .find(|m| m["direction"] == dir)
             .unwrap()["created_at"]
-            .as_i64()
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
             .unwrap()
+            .timestamp_millis()
     };
     let waited = first("out") - first("in");
     assert!(waited < 1000, "first reply after {waited} ms");

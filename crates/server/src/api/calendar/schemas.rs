@@ -32,7 +32,11 @@ pub struct Service {
     /// business's start-time grid (`slot_step_min`).
     pub step_min: Option<u32>,
     pub active: bool,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: i64,
 }
 
@@ -67,7 +71,11 @@ pub struct Staff {
     /// The services this person provides.
     pub service_ids: Vec<ServiceId>,
     pub active: bool,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: i64,
 }
 
@@ -124,8 +132,14 @@ pub struct Appointment {
     pub notes: String,
     pub price_minor: i64,
     pub currency: String,
+    #[serde(with = "crate::api::time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub cancelled_at: Option<i64>,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: i64,
 }
 
@@ -162,7 +176,9 @@ pub struct SlotHold {
     pub end: DateTime<Utc>,
     pub conversation_id: Option<ConversationId>,
     pub customer_id: Option<CustomerId>,
-    /// Epoch milliseconds after which the slot is free again.
+    /// After this the slot is free again.
+    #[serde(with = "crate::api::time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub expires_at: i64,
 }
 
