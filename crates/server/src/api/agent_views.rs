@@ -1,6 +1,7 @@
 //! The shapes the agent's turns and usage answer in, built from the store's records field by
 //! field. Times are RFC 3339.
 use serde::Serialize;
+use switchboard_domain::{ConversationId, MessageId, TurnId};
 use switchboard_store::agent::{ToolCallRecord, TurnRecord, UsageTotals};
 use utoipa::ToSchema;
 
@@ -37,10 +38,10 @@ impl From<&ToolCallRecord> for ToolCallView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Turn)]
 pub struct TurnView {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: TurnId,
+    pub conversation_id: ConversationId,
     /// The newest customer message the turn answered.
-    pub message_id: String,
+    pub message_id: MessageId,
     /// `rules`, `llm` or `rules_fallback` (the model failed and the rule agent answered).
     pub engine: String,
     pub model: Option<String>,
@@ -62,9 +63,9 @@ pub struct TurnView {
 impl From<&TurnRecord> for TurnView {
     fn from(t: &TurnRecord) -> Self {
         TurnView {
-            id: t.id.clone(),
-            conversation_id: t.conversation_id.clone(),
-            message_id: t.message_id.clone(),
+            id: t.id,
+            conversation_id: t.conversation_id,
+            message_id: t.message_id,
             engine: t.engine.clone(),
             model: t.model.clone(),
             prompt_tokens: t.prompt_tokens,

@@ -444,34 +444,10 @@ async fn the_demo_salon_books_through_the_api_channel_with_no_api_key() {
         .unwrap();
     assert_eq!(booked.as_array().unwrap().len(), 1);
     // The demo answers as fast as any business with default settings (a 1.5 s burst
-    // window made its every reply wait): the first reply is stored within a second.
-    let list: Value = get("/api/v1/conversations")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let conv = list["items"][0]["id"].as_str().unwrap();
-    let c: Value = get(&format!("/api/v1/conversations/{conv}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let first = |dir: &str| {
-        c["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["direction"] == dir)
-            .unwrap()["created_at"]
-            .as_str()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .unwrap()
-            .timestamp_millis()
-    };
-    let waited = first("out") - first("in");
-    assert!(waited < 1000, "first reply after {waited} ms");
+    // window made its every reply wait): its window is the default one. How long a reply
+    // takes in wall time is measured by the bench (`first_reply`), not here.
+    let agent: Value = get("/api/v1/agent").await.unwrap().json().await.unwrap();
+    assert_eq!(agent["burst_ms"], 500, "{agent}");
     let _ = child.kill();
     let _ = child.wait();
 }
