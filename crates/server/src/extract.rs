@@ -1,5 +1,5 @@
 //! Our own extractors, so every rejection answers in the API's error format: `AppJson`,
-//! `AppPath`, `AppQuery`.
+//! `AppPath`, `AppQuery`, and webhooks' `RawBody` (in `raw_body.rs`).
 use axum::{
     extract::{FromRequest, FromRequestParts, Request, rejection::JsonRejection},
     http::request::Parts,
@@ -8,6 +8,9 @@ use axum::{
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::error::{ApiError, ErrorCode};
+
+mod raw_body;
+pub use raw_body::{RawBody, WEBHOOK_BODY_LIMIT};
 
 /// JSON body extractor whose rejections are `invalid_json` (400), `validation_failed` (422),
 /// `unsupported_media_type` (415) or `payload_too_large` (413).
@@ -117,45 +120,5 @@ where
             .await
             .map(|q| AppQuery(q.0))
             .map_err(|e| ApiError::bad_request(ErrorCode::InvalidQuery, e.body_text()))
-    }
-}
-
-/// Largest webhook body accepted: Meta sends up to 3 MB, more than the API's own limit.
-pub const WEBHOOK_BODY_LIMIT: usize = 4 * 1024 * 1024;
-
-/// The raw request body of a webhook (signatures are verified over it), up to
-/// [`WEBHOOK_BODY_LIMIT`]; larger is `payload_too_large` (413), unreadable `invalid_body` (400).
-pub struct RawBody(pub axum::body::Bytes);
-
-impl<S> FromRequest<S> for RawBody
-where
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let declared = req
-            .headers()
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > WEBHOOK_BODY_LIMIT) {
-            return Err(ApiError::PayloadTooLarge);
-        }
-        axum::body::to_bytes(req.into_body(), WEBHOOK_BODY_LIMIT)
-            .await
-            .map(RawBody)
-            .map_err(|e| {
-                let too_large = std::error::Error::source(&e)
-                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-                if too_large {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::bad_request(
-                        ErrorCode::InvalidBody,
-                        "the request body could not be read",
-                    )
-                }
-            })
     }
 }

@@ -1,6 +1,7 @@
 //! Client for OpenAI-compatible chat-completions APIs (OpenAI, Gemini's OpenAI endpoint, Ollama,
 //! vLLM, llama.cpp): plain and streamed replies, tool calls, retries with backoff.
 
+mod answer;
 mod client;
 mod model;
 mod retry;

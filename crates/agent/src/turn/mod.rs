@@ -6,6 +6,7 @@ mod dispatch;
 mod gate;
 mod journal;
 mod model;
+mod model_run;
 #[cfg(test)]
 mod tests;
 

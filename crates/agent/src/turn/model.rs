@@ -9,41 +9,11 @@ use super::gate::Gate;
 use super::journal::{CallOutcome, Journal};
 use crate::booking::BookingTools;
 use crate::context::BusinessContext;
-use crate::llm::{ChatMessage, ChatModel, ChatRequest, LlmError, ToolChoice, ToolSpec};
-use crate::rules::PendingAction;
-use crate::tools::{ToolName, confirmation_required, parse_tool_call, tool_error, tool_specs};
+use crate::llm::{ChatMessage, ChatModel, ChatRequest, LlmError, ToolChoice};
+use crate::tools::{confirmation_required, parse_tool_call, tool_error};
 
-/// What the model's turn used and did so far.
-pub(crate) struct ModelRun {
-    pub reply: String,
-    pub model: String,
-    pub prompt_tokens: i64,
-    pub completion_tokens: i64,
-    pub total_tokens: i64,
-    pub llm_calls: i64,
-    /// A write succeeded (the dialogue reached COMPLETED).
-    pub wrote: bool,
-    /// The change proposed to the customer in this turn (a held slot, or a write refused for
-    /// want of a yes): the only write the next turn may make, after a yes.
-    pub proposal: Option<PendingAction>,
-}
-
-/// Why the model's turn was abandoned, with what it used and did before that.
-pub(crate) struct ModelFailure {
-    pub error: String,
-    pub run: ModelRun,
-}
-
-/// The tools offered: everything the agent can serve today (tasks and balances arrive with
-/// the CRM and billing work; until then the model is not offered them).
-pub fn offered_tools() -> Vec<ToolSpec> {
-    tool_specs()
-        .into_iter()
-        .filter(|t| {
-            t.name != ToolName::CreateTask.as_str() && t.name != ToolName::GetBalance.as_str()
-        })
-        .collect()
-}
+pub use super::model_run::offered_tools;
+pub(crate) use super::model_run::{ModelFailure, ModelRun};
 
 pub(crate) struct ModelTurn<'a> {
     pub model: &'a dyn ChatModel,

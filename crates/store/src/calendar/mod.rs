@@ -7,6 +7,7 @@
 //! cells, on SQLite or on PostgreSQL, whatever the code above does. Expired holds give their
 //! cells up lazily: every write first deletes the expired hold cells of its staff member.
 mod appointments;
+mod busy;
 mod holds;
 mod services;
 mod staff;
